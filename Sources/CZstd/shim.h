@@ -1,0 +1,2 @@
+// Debian libzstd-dev: streaming compression for .jsonl.zst shards.
+#include <zstd.h>

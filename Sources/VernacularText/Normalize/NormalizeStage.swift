@@ -1,0 +1,160 @@
+import Foundation
+import VernacularCore
+
+/// Options of the `normalize` stage. Defaults are safe for Han text: NFC (NFKC would turn
+/// full-width CJK punctuation such as `，` into ASCII and fold compatibility ideographs), and only
+/// full-width letters and digits become half-width.
+public struct NormalizeConfig: Sendable, Codable, Equatable, KnownKeys {
+    public enum UnicodeForm: String, Sendable, Codable { case none, nfc, nfkc }
+
+    public var unicode: UnicodeForm
+    /// Ａ-Ｚ, ａ-ｚ, ０-９ to ASCII: the same word in two widths would otherwise be two words.
+    public var fullwidthAlphanumerics: Bool
+    /// Also full-width ASCII punctuation (`，` to `,`). Off: Cantonese text uses full-width
+    /// punctuation by convention.
+    public var fullwidthPunctuation: Bool
+    /// C0/C1 control characters other than newline and tab, and invisible zero-width characters
+    /// (U+200B, U+2060, U+FEFF, soft hyphen). ZWJ and ZWNJ stay: emoji sequences need ZWJ.
+    public var removeInvisible: Bool
+    /// Runs of spaces and tabs to one space, trailing spaces cut, 3+ newlines to 2.
+    public var collapseWhitespace: Bool
+    /// Drop documents left empty.
+    public var dropEmpty: Bool
+
+    public init(unicode: UnicodeForm = .nfc, fullwidthAlphanumerics: Bool = true, fullwidthPunctuation: Bool = false,
+                removeInvisible: Bool = true, collapseWhitespace: Bool = true, dropEmpty: Bool = true) {
+        self.unicode = unicode
+        self.fullwidthAlphanumerics = fullwidthAlphanumerics
+        self.fullwidthPunctuation = fullwidthPunctuation
+        self.removeInvisible = removeInvisible
+        self.collapseWhitespace = collapseWhitespace
+        self.dropEmpty = dropEmpty
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case unicode
+        case fullwidthAlphanumerics = "fullwidth_alphanumerics"
+        case fullwidthPunctuation = "fullwidth_punctuation"
+        case removeInvisible = "remove_invisible"
+        case collapseWhitespace = "collapse_whitespace"
+        case dropEmpty = "drop_empty"
+    }
+    public static var knownKeys: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    public init(from decoder: any Decoder) throws {
+        let defaults = NormalizeConfig()
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        unicode = try container.decodeIfPresent(UnicodeForm.self, forKey: .unicode) ?? defaults.unicode
+        fullwidthAlphanumerics = try container.decodeIfPresent(Bool.self, forKey: .fullwidthAlphanumerics)
+            ?? defaults.fullwidthAlphanumerics
+        fullwidthPunctuation = try container.decodeIfPresent(Bool.self, forKey: .fullwidthPunctuation)
+            ?? defaults.fullwidthPunctuation
+        removeInvisible = try container.decodeIfPresent(Bool.self, forKey: .removeInvisible) ?? defaults.removeInvisible
+        collapseWhitespace = try container.decodeIfPresent(Bool.self, forKey: .collapseWhitespace)
+            ?? defaults.collapseWhitespace
+        dropEmpty = try container.decodeIfPresent(Bool.self, forKey: .dropEmpty) ?? defaults.dropEmpty
+    }
+}
+
+/// Counter names of the `normalize` stage, as they appear in stats.json.
+public enum NormalizeCounter {
+    public static let unicodeChanged = "unicode_form_changed_documents"
+    public static let widthFolded = "fullwidth_folded_chars"
+    public static let invisibleRemoved = "invisible_removed_chars"
+    public static let whitespaceCollapsed = "whitespace_collapsed_runs"
+    public static let changedDocuments = "changed_documents"
+}
+
+/// Unicode and whitespace normalisation, counting every kind of change.
+public struct NormalizeStage: Stage {
+    public let name = "normalize"
+    public let config: NormalizeConfig
+
+    public init(config: NormalizeConfig = NormalizeConfig()) { self.config = config }
+
+    public func process(_ document: inout Document, counters: inout StageCounters) throws -> Verdict {
+        let (text, changes) = normalize(document.text)
+        if text != document.text {
+            counters.add(NormalizeCounter.changedDocuments)
+            document.text = text
+        }
+        counters.add(NormalizeCounter.unicodeChanged, changes.unicodeForm ? 1 : 0)
+        counters.add(NormalizeCounter.widthFolded, changes.widthFolded)
+        counters.add(NormalizeCounter.invisibleRemoved, changes.invisibleRemoved)
+        counters.add(NormalizeCounter.whitespaceCollapsed, changes.whitespaceRuns)
+        if config.dropEmpty, text.isEmpty { return .drop(DropReason("empty_after_normalize")) }
+        return .keep
+    }
+
+    public struct Changes: Equatable {
+        public var unicodeForm = false
+        public var widthFolded = 0
+        public var invisibleRemoved = 0
+        public var whitespaceRuns = 0
+    }
+
+    /// The normalised text and what changed.
+    public func normalize(_ input: String) -> (String, Changes) {
+        var changes = Changes()
+        var text = input
+        switch config.unicode {
+        case .none: break
+        case .nfc: text = input.precomposedStringWithCanonicalMapping
+        case .nfkc: text = input.precomposedStringWithCompatibilityMapping
+        }
+        changes.unicodeForm = text != input
+
+        var scalars = String.UnicodeScalarView()
+        var pendingSpace = false
+        var newlines = 0
+        for scalar in text.unicodeScalars {
+            var scalar = scalar
+            let value = scalar.value
+            if config.removeInvisible, Self.isInvisible(value) {
+                changes.invisibleRemoved += 1
+                continue
+            }
+            if (0xFF01...0xFF5E).contains(value) {
+                let isAlphanumeric = (0xFF10...0xFF19).contains(value) || (0xFF21...0xFF3A).contains(value)
+                    || (0xFF41...0xFF5A).contains(value)
+                if isAlphanumeric ? config.fullwidthAlphanumerics : config.fullwidthPunctuation {
+                    scalar = Unicode.Scalar(value - 0xFEE0)!
+                    changes.widthFolded += 1
+                }
+            }
+            guard config.collapseWhitespace else {
+                scalars.append(scalar)
+                continue
+            }
+            switch scalar {
+            case " ", "\t":
+                if pendingSpace { changes.whitespaceRuns += 1 }
+                pendingSpace = true
+            case "\n":
+                if pendingSpace { changes.whitespaceRuns += 1 }  // trailing space cut
+                pendingSpace = false
+                newlines += 1
+            default:
+                if newlines > 0 {
+                    if newlines > 2 { changes.whitespaceRuns += 1 }
+                    if !scalars.isEmpty { scalars.append(contentsOf: String(repeating: "\n", count: min(newlines, 2)).unicodeScalars) }
+                    newlines = 0
+                } else if pendingSpace, !scalars.isEmpty {
+                    scalars.append(" ")
+                }
+                pendingSpace = false
+                scalars.append(scalar)
+            }
+        }
+        return (String(scalars), changes)
+    }
+
+    static func isInvisible(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x0A, 0x09: return false
+        case 0x00...0x1F, 0x7F...0x9F: return true  // control characters (CR included: lines end in LF)
+        case 0x200B, 0x2060, 0xFEFF, 0x00AD: return true
+        default: return false
+        }
+    }
+}

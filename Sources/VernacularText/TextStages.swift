@@ -1,0 +1,10 @@
+import VernacularCore
+
+/// Registers this library's pipeline stages.
+public enum TextStages {
+    public static func register(in registry: inout StageRegistry) {
+        registry.register("normalize") { options in
+            NormalizeStage(config: try options.decode(NormalizeConfig.self))
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import VernacularCore
+import VernacularText
+
+/// Every stage a pipeline file can name, gathered from the libraries.
+enum StageCatalog {
+    static func registry() -> StageRegistry {
+        var registry = StageRegistry()
+        TextStages.register(in: &registry)
+        return registry
+    }
+}

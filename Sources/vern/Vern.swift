@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Vern: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vern",
+        abstract: "Vernacular: raw text in a low-resource language to a clean corpus and a model.",
+        version: "0.1.0",
+        subcommands: [Init.self, Run.self, Ingest.self]
+    )
+}
