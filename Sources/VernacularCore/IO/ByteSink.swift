@@ -115,7 +115,8 @@ public final class ZstdByteSink: ByteSink {
 public final class GzipByteSink: ByteSink {
     private let file: any ByteSink
     private let path: String
-    private var stream = z_stream()
+    /// On the heap: zlib keeps a pointer back to its z_stream and checks it on every call.
+    private let stream: UnsafeMutablePointer<z_stream>
     private var output: UnsafeMutablePointer<UInt8>
     private let outputSize = 1 << 17
 
@@ -123,25 +124,29 @@ public final class GzipByteSink: ByteSink {
         self.file = file
         self.path = path
         output = .allocate(capacity: outputSize)
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
         // 15 + 16: a window of 2^15 with a gzip header (deflate leaves its mtime at 0).
-        let status = deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+        let status = deflateInit2_(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
                                    zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             output.deallocate()
+            stream.deallocate()
             throw IOError(path: path, message: "cannot start the gzip encoder")
         }
     }
 
     deinit {
-        deflateEnd(&stream)
+        deflateEnd(stream)
+        stream.deallocate()
         output.deallocate()
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self))
-        stream.avail_in = UInt32(bytes.count)
-        while stream.avail_in > 0 { _ = try deflateChunk(flush: Z_NO_FLUSH) }
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self))
+        stream.pointee.avail_in = UInt32(bytes.count)
+        while stream.pointee.avail_in > 0 { _ = try deflateChunk(flush: Z_NO_FLUSH) }
     }
 
     public func finish() throws {
@@ -150,13 +155,13 @@ public final class GzipByteSink: ByteSink {
     }
 
     private func deflateChunk(flush: Int32) throws -> Int32 {
-        stream.next_out = output
-        stream.avail_out = UInt32(outputSize)
-        let status = deflate(&stream, flush)
+        stream.pointee.next_out = output
+        stream.pointee.avail_out = UInt32(outputSize)
+        let status = deflate(stream, flush)
         guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
             throw IOError(path: path, message: "gzip compression failed (status \(status))")
         }
-        let produced = outputSize - Int(stream.avail_out)
+        let produced = outputSize - Int(stream.pointee.avail_out)
         if produced > 0 { try file.write(UnsafeRawBufferPointer(start: output, count: produced)) }
         return status
     }

@@ -108,9 +108,9 @@ extension FileByteSource {
     }
 }
 
-/// Reads a whole file (small files only: configs, fixtures, indexes).
+/// Reads a whole file's raw bytes, not decompressed (small files only: configs, fixtures).
 public func readWholeFile(_ path: String) throws -> [UInt8] {
-    let source = try FileByteSource.open(path: path)
+    let source = try FileByteSource(path: path)
     var result: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {

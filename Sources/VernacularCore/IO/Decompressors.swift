@@ -60,7 +60,8 @@ public final class ZstdByteSource: ByteSource {
 /// Streams a gzip file, including files made of several concatenated gzip members.
 public final class GzipByteSource: ByteSource {
     private let file: FileByteSource
-    private var stream = z_stream()
+    /// On the heap: zlib keeps a pointer back to its z_stream and checks it on every call.
+    private let stream: UnsafeMutablePointer<z_stream>
     private var input: UnsafeMutablePointer<UInt8>
     private var fileEnded = false
     private var memberEnded = false
@@ -71,26 +72,30 @@ public final class GzipByteSource: ByteSource {
     public init(file: FileByteSource) throws {
         self.file = file
         input = .allocate(capacity: compressedChunkSize)
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
         // 15 + 32: a window of 2^15 with automatic gzip/zlib header detection.
-        let status = inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        let status = inflateInit2_(stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             input.deallocate()
+            stream.deallocate()
             throw IOError(path: file.path, message: "cannot start the gzip decoder")
         }
     }
 
     deinit {
-        inflateEnd(&stream)
+        inflateEnd(stream)
+        stream.deallocate()
         input.deallocate()
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
-        stream.next_out = base.assumingMemoryBound(to: UInt8.self)
-        stream.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
-        let capacity = Int(stream.avail_out)
-        while Int(stream.avail_out) == capacity {
-            if stream.avail_in == 0 {
+        stream.pointee.next_out = base.assumingMemoryBound(to: UInt8.self)
+        stream.pointee.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
+        let capacity = Int(stream.pointee.avail_out)
+        while Int(stream.pointee.avail_out) == capacity {
+            if stream.pointee.avail_in == 0 {
                 if fileEnded { break }
                 let count = try file.read(into: UnsafeMutableRawBufferPointer(start: input, count: compressedChunkSize))
                 if count == 0 {
@@ -98,26 +103,26 @@ public final class GzipByteSource: ByteSource {
                     break
                 }
                 sawAnyInput = true
-                stream.next_in = input
-                stream.avail_in = UInt32(count)
+                stream.pointee.next_in = input
+                stream.pointee.avail_in = UInt32(count)
             }
             if memberEnded {
                 // Another gzip member follows the one that ended.
-                inflateReset(&stream)
+                inflateReset(stream)
                 memberEnded = false
             }
-            let status = inflate(&stream, Z_NO_FLUSH)
+            let status = inflate(stream, Z_NO_FLUSH)
             switch status {
             case Z_OK, Z_BUF_ERROR:
                 continue
             case Z_STREAM_END:
                 memberEnded = true
             default:
-                let reason = stream.msg.map { String(cString: $0) } ?? "status \(status)"
+                let reason = stream.pointee.msg.map { String(cString: $0) } ?? "status \(status)"
                 throw IOError(path: file.path, message: "corrupt gzip data: \(reason)")
             }
         }
-        let produced = capacity - Int(stream.avail_out)
+        let produced = capacity - Int(stream.pointee.avail_out)
         if produced == 0, fileEnded, sawAnyInput, !memberEnded {
             throw IOError(path: file.path, message: "truncated gzip stream (the file ends inside a member)")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// What to do with a record or file that cannot be read.
@@ -114,7 +115,8 @@ public struct PipelineSpec {
     }
 
     static func resolve(_ path: String, against folder: String) -> String {
-        path.hasPrefix("/") || folder == "." ? path : "\(folder)/\(path)"
+        guard !path.hasPrefix("/"), folder != "." else { return path }
+        return ("\(folder)/\(path)" as NSString).standardizingPath
     }
 
     public static func parse(yaml: String, file: String) throws -> PipelineSpec {

@@ -88,10 +88,12 @@ public struct ShardProcessor: Sendable {
         }
 
         readLoop: while true {
-            let outcome: Result<Document?, InputProblem>
+            // nil: end of input; .success(nil): a blank line, skipped.
+            let outcome: Result<Document?, InputProblem>?
             do {
-                let read = try lines.nextLine { bytes -> Result<Document, InputProblem> in
+                outcome = try lines.nextLine { bytes -> Result<Document?, InputProblem> in
                     stats.bytesRead += bytes.count + 1
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .success(nil) }
                     do {
                         return .success(try Document.decode(jsonLine: bytes, mapping: mapping,
                                                             fallbackSource: shard.path, lineNumber: lines.lineNumber))
@@ -101,11 +103,6 @@ public struct ShardProcessor: Sendable {
                         return .failure(InputProblem(file: shard.path, line: lines.lineNumber,
                                                      message: "\(error)", record: raw))
                     }
-                }
-                switch read {
-                case .none: outcome = .success(nil)
-                case .some(.success(let document)): outcome = .success(document)
-                case .some(.failure(let problem)): outcome = .failure(problem)
                 }
             } catch {
                 // The stream itself broke (truncated or corrupt file): what was read stays.
@@ -118,14 +115,16 @@ public struct ShardProcessor: Sendable {
             }
 
             switch outcome {
-            case .success(nil):
+            case nil:
                 break readLoop
-            case .failure(let problem):
+            case .success(nil)?:
+                continue
+            case .failure(let problem)?:
                 guard onError == .skip else { throw problem }
                 stats.badRecords += 1
                 try quarantine.append(problem)
                 continue
-            case .success(.some(var document)):
+            case .success(.some(var document))?:
                 stats.documentsRead += 1
                 pendingDocuments += 1
                 if let (stageIndex, reason) = try runStages(&document, stats: &stats) {

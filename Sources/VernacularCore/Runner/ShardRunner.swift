@@ -67,11 +67,17 @@ public struct ShardRunner: Sendable {
         processor = ShardProcessor(
             stages: stages, mapping: spec.input.fieldMapping, compression: spec.output.compression,
             keepDropped: spec.output.keepDropped, onError: spec.onError, runFolder: spec.output.dir,
-            configHash: spec.configurationHash)
+            configHash: ShardRunner.configurationHash(spec: spec, stages: stages))
         inputPatterns = spec.input.paths
         shardSizeBytes = spec.input.shardSizeMB << 20
         pipelineFile = spec.file
         label = "run"
+    }
+
+    /// The pipeline file's hash combined with the built stages' values, so stages given in code
+    /// (not in the file) also tell one run folder from another.
+    static func configurationHash(spec: PipelineSpec, stages: [any Stage]) -> String {
+        FNV1a64.hex(spec.configurationHash + stages.map { String(reflecting: $0) }.joined(separator: "\u{1F}"))
     }
 
     public var manifestPath: String { processor.runFolder + "/manifest.json" }

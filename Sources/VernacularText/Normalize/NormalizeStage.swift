@@ -74,7 +74,7 @@ public struct NormalizeStage: Stage {
 
     public func process(_ document: inout Document, counters: inout StageCounters) throws -> Verdict {
         let (text, changes) = normalize(document.text)
-        if text != document.text {
+        if !text.utf8.elementsEqual(document.text.utf8) {
             counters.add(NormalizeCounter.changedDocuments)
             document.text = text
         }
@@ -102,7 +102,8 @@ public struct NormalizeStage: Stage {
         case .nfc: text = input.precomposedStringWithCanonicalMapping
         case .nfkc: text = input.precomposedStringWithCompatibilityMapping
         }
-        changes.unicodeForm = text != input
+        // String == compares canonically equivalent text as equal, so compare the bytes.
+        changes.unicodeForm = !text.utf8.elementsEqual(input.utf8)
 
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
