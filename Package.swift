@@ -2,6 +2,9 @@
 // Vernacular: from raw text in a low-resource language to a trained, evaluated, served LLM.
 import PackageDescription
 
+// MLX comes from the pinned PyPI wheel, unpacked into vendor/ by scripts/bootstrap.sh.
+let mlxRoot = Context.packageDirectory + "/vendor/mlx"
+
 let package = Package(
     name: "Vernacular",
     platforms: [.macOS(.v14)],
@@ -23,6 +26,23 @@ let package = Package(
             name: "VernacularCore",
             dependencies: ["CZstd", "CZlib", .product(name: "Yams", package: "Yams")]
         ),
+        // The tensor engine: our C shim over MLX's C++ API, OpenBLAS for MLX's BLAS calls, and the
+        // Swift array API that model code sees.
+        .target(
+            name: "CMLX",
+            cxxSettings: [.headerSearchPath("../../vendor/mlx/include"), .unsafeFlags(["-O2"])],
+            linkerSettings: [
+                .linkedLibrary("mlx"),
+                .unsafeFlags([
+                    "-L\(mlxRoot)/lib",
+                    "-Xlinker", "-rpath", "-Xlinker", "\(mlxRoot)/lib",
+                    "-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/mlx/lib",
+                ]),
+            ]
+        ),
+        .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("dl")]),
+        .target(name: "VernacularEngine", dependencies: ["CMLX", "COpenBLAS"]),
+
         // Text normalisation stages.
         .target(name: "VernacularText", dependencies: ["VernacularCore"]),
         // Readers that turn sources (corpora, dumps, subtitles, ...) into documents.
@@ -31,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "vern",
             dependencies: [
-                "VernacularCore", "VernacularText", "VernacularIngest",
+                "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +59,7 @@ let package = Package(
         .testTarget(name: "VernacularCoreTests", dependencies: ["VernacularCore"]),
         .testTarget(name: "VernacularTextTests", dependencies: ["VernacularText"]),
         .testTarget(name: "VernacularIngestTests", dependencies: ["VernacularIngest"]),
+        .testTarget(name: "VernacularEngineTests", dependencies: ["VernacularEngine"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
     ],
     cxxLanguageStandard: .cxx20

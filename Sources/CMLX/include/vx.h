@@ -1,0 +1,115 @@
+// vx: Vernacular's C interface to MLX (Apple's array framework), built on the C++ API of the
+// pinned mlx-cpu wheel. Every function returns 0 on success and 1 on failure; a failure's
+// message is kept per thread and read with vx_last_error(). No C++ exception crosses this line.
+//
+// Arrays are opaque handles owned by the caller: every vx_array an out-parameter receives must
+// be released with vx_array_free. Operations build a lazy graph; vx_eval computes it.
+//
+// Shape legend used in comments: B batch, T sequence, H heads, D head size, C channels, V vocab.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vx_array_opaque *vx_array;
+
+typedef enum {
+    VX_FLOAT32 = 0,
+    VX_INT32 = 1,
+    VX_FLOAT16 = 2,
+    VX_BFLOAT16 = 3,
+    VX_BOOL = 4,
+    VX_UINT32 = 5,
+    VX_INT64 = 6,
+    VX_UINT8 = 7,
+} vx_dtype;
+
+typedef enum {
+    VX_NEGATE, VX_EXP, VX_LOG, VX_SQRT, VX_RSQRT, VX_TANH, VX_SIGMOID, VX_SQUARE, VX_ABS,
+    VX_SIN, VX_COS, VX_ERF, VX_LOG1P, VX_FLOOR,
+} vx_unary_op;
+
+typedef enum {
+    VX_ADD, VX_SUBTRACT, VX_MULTIPLY, VX_DIVIDE, VX_MAXIMUM, VX_MINIMUM, VX_POWER,
+    VX_EQUAL, VX_LESS, VX_GREATER, VX_LESS_EQUAL, VX_GREATER_EQUAL,
+} vx_binary_op;
+
+typedef enum { VX_SUM, VX_MEAN, VX_MAX, VX_MIN, VX_LOGSUMEXP, VX_ARGMAX, VX_ARGMIN } vx_reduce_op;
+
+/// Message of the last failure on this thread ("" if none).
+const char *vx_last_error(void);
+/// MLX's version string.
+const char *vx_version(void);
+
+void vx_array_free(vx_array a);
+/// A second handle to the same array (MLX arrays are reference counted; nothing is copied).
+int vx_array_clone(vx_array a, vx_array *out);
+/// Copies `data` (count = product of shape) into a new array.
+int vx_array_from_data(const void *data, vx_dtype dtype, const int *shape, int ndim, vx_array *out);
+int vx_array_scalar_f32(float value, vx_array *out);
+int vx_array_scalar_i32(int32_t value, vx_array *out);
+int vx_array_ndim(vx_array a);
+/// Writes ndim values into `shape`.
+void vx_array_shape(vx_array a, int *shape);
+vx_dtype vx_array_dtype(vx_array a);
+size_t vx_array_size(vx_array a);
+/// Evaluates the arrays (and everything they depend on).
+int vx_eval(const vx_array *arrays, int count);
+/// Evaluates `a` and copies its elements, row-major, into `out` (`bytes` must equal size * itemsize).
+int vx_array_copy_to(vx_array a, void *out, size_t bytes);
+
+int vx_unary(vx_unary_op op, vx_array a, vx_array *out);
+int vx_binary(vx_binary_op op, vx_array a, vx_array b, vx_array *out);
+/// a: (..., M, K), b: (..., K, N) -> (..., M, N)
+int vx_matmul(vx_array a, vx_array b, vx_array *out);
+int vx_reshape(vx_array a, const int *shape, int ndim, vx_array *out);
+int vx_transpose(vx_array a, const int *axes, int naxes, vx_array *out);
+int vx_broadcast_to(vx_array a, const int *shape, int ndim, vx_array *out);
+int vx_reduce(vx_reduce_op op, vx_array a, const int *axes, int naxes, int keepdims, vx_array *out);
+int vx_softmax(vx_array a, const int *axes, int naxes, vx_array *out);
+int vx_astype(vx_array a, vx_dtype dtype, vx_array *out);
+/// Strided slice along every axis: start/stop/strides have ndim entries.
+int vx_slice(vx_array a, const int *start, const int *stop, const int *strides, int ndim, vx_array *out);
+int vx_concatenate(const vx_array *arrays, int count, int axis, vx_array *out);
+/// Rows of `a` picked by `indices` along `axis` (embedding lookup with axis 0).
+int vx_take(vx_array a, vx_array indices, int axis, vx_array *out);
+int vx_take_along_axis(vx_array a, vx_array indices, int axis, vx_array *out);
+int vx_where(vx_array condition, vx_array a, vx_array b, vx_array *out);
+int vx_stop_gradient(vx_array a, vx_array *out);
+int vx_arange(double start, double stop, double step, vx_dtype dtype, vx_array *out);
+int vx_full(const int *shape, int ndim, float value, vx_dtype dtype, vx_array *out);
+/// Standard normal samples from a seeded key, so initialisations repeat.
+int vx_random_normal(const int *shape, int ndim, uint64_t seed, vx_array *out);
+
+/// x: (..., C), weight: (C) or NULL.
+int vx_rms_norm(vx_array x, vx_array weight, float eps, vx_array *out);
+/// x: (B, H, T, D); rotates the first `dims` features; positions start at `offset`.
+int vx_rope(vx_array x, int dims, int traditional, float base, float scale, int offset, vx_array *out);
+/// q: (B, H, T, D), k and v: (B, Hkv, S, D); mask_mode "" or "causal"; mask may be NULL
+/// (an additive or boolean mask broadcastable to (B, H, T, S)).
+int vx_sdpa(vx_array q, vx_array k, vx_array v, float scale, const char *mask_mode, vx_array mask,
+            vx_array *out);
+/// logits: (..., V), targets: (...) int -> per-position loss (...).
+int vx_cross_entropy(vx_array logits, vx_array targets, vx_array *out);
+
+/// A function of arrays written by the caller: fills `outputs` (capacity `capacity`), sets
+/// `*count`; returns 0, or 1 after storing a message with vx_set_error.
+typedef int (*vx_function)(void *context, const vx_array *inputs, int ninputs, vx_array *outputs,
+                           int capacity, int *count);
+void vx_set_error(const char *message);
+/// Calls `function` and differentiates its first output (a scalar) with respect to the inputs
+/// listed in `argnums`. Writes the outputs (up to `value_capacity`, count in `*nvalues`) and one
+/// gradient per argnum into `grads`.
+int vx_value_and_grad(vx_function function, void *context, const vx_array *inputs, int ninputs,
+                      const int *argnums, int nargnums, vx_array *values, int value_capacity,
+                      int *nvalues, vx_array *grads);
+
+/// Threads MLX's CPU backend may use for its own kernels (BLAS threads are OpenBLAS's).
+int vx_cpu_info(char *buffer, size_t capacity);
+
+#ifdef __cplusplus
+}
+#endif
