@@ -42,6 +42,8 @@ let package = Package(
         ),
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("dl")]),
         .target(name: "VernacularEngine", dependencies: ["CMLX", "COpenBLAS"]),
+        // Model architectures, weight loading and inference over the engine.
+        .target(name: "VernacularModels", dependencies: ["VernacularEngine"]),
 
         // Text normalisation stages.
         .target(name: "VernacularText", dependencies: ["VernacularCore"]),
@@ -51,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "vern",
             dependencies: [
-                "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine",
+                "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +62,7 @@ let package = Package(
         .testTarget(name: "VernacularTextTests", dependencies: ["VernacularText"]),
         .testTarget(name: "VernacularIngestTests", dependencies: ["VernacularIngest"]),
         .testTarget(name: "VernacularEngineTests", dependencies: ["VernacularEngine"]),
+        .testTarget(name: "VernacularModelsTests", dependencies: ["VernacularModels", "VernacularEngine"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
     ],
     cxxLanguageStandard: .cxx20

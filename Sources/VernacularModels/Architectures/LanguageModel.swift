@@ -1,0 +1,63 @@
+import VernacularEngine
+
+/// A causal language model: token ids in, next-token logits out.
+public protocol LanguageModel: AnyObject, Sendable {
+    /// Vocabulary size: the last axis of the logits.
+    var vocabularySize: Int { get }
+    /// Longest context the model was trained for.
+    var contextLength: Int { get }
+    /// tokens: (B, T) int32 -> logits (B, T, V). With a cache, positions continue after what
+    /// the cache holds, and the cache is extended with this call's keys and values.
+    func callAsFunction(_ tokens: MLXArray, cache: KVCache?) throws -> MLXArray
+    /// An empty cache with one slot per layer.
+    func newCache() -> KVCache
+}
+
+/// Where a model's weights come from, by their Hugging Face names
+/// (`model.layers.0.self_attn.q_proj.weight`). Loaders for GGUF and safetensors translate.
+public protocol WeightSource {
+    /// The tensor, dequantised to float32, or nil when the file has no such tensor.
+    func tensor(named name: String) throws -> MLXArray?
+}
+
+/// A weight that is missing or misshaped, naming it.
+public struct WeightError: Error, Sendable, CustomStringConvertible {
+    public let tensor: String
+    public let message: String
+    public init(tensor: String, message: String) {
+        self.tensor = tensor
+        self.message = message
+    }
+    public var description: String { "weight '\(tensor)': \(message)" }
+}
+
+extension WeightSource {
+    /// The tensor, which must exist with exactly `shape`.
+    func require(_ name: String, shape: [Int]) throws -> MLXArray {
+        guard let array = try tensor(named: name) else { throw WeightError(tensor: name, message: "missing") }
+        guard array.shape == shape else {
+            throw WeightError(tensor: name, message: "has shape \(array.shape), expected \(shape)")
+        }
+        return array
+    }
+
+    /// The tensor if present (then with exactly `shape`), else nil.
+    func optional(_ name: String, shape: [Int]) throws -> MLXArray? {
+        guard let array = try tensor(named: name) else { return nil }
+        guard array.shape == shape else {
+            throw WeightError(tensor: name, message: "has shape \(array.shape), expected \(shape)")
+        }
+        return array
+    }
+}
+
+/// y = x Wᵀ (+ b): the projection every architecture uses. W: (out, in), as checkpoints store it.
+struct Linear {
+    let weight: MLXArray
+    let bias: MLXArray?
+
+    func callAsFunction(_ x: MLXArray) throws -> MLXArray {
+        let y = try matmul(x, transposedLast(weight))
+        return try bias.map { try y + $0 } ?? y
+    }
+}

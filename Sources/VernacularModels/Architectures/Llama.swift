@@ -1,0 +1,203 @@
+// The Llama family: Llama 2/3, SmolLM2, Qwen 2 (q/k/v biases) and Qwen 3 (per-head q/k RMSNorm).
+// Reference: Hugging Face transformers `models/llama/modeling_llama.py` (and the qwen2/qwen3
+// variants); written here from the architecture, not ported line by line.
+//
+// Legend: B batch, T new positions, S attended positions, C hidden size, H query heads,
+// K key/value heads, D head size, F feed-forward size, V vocabulary.
+import Foundation
+import VernacularEngine
+
+/// Shape and numerics of a Llama-family model; mirrors `config.json` (and GGUF's `llama.*` keys).
+public struct LlamaConfiguration: Codable, Sendable, Equatable {
+    public var hiddenSize: Int
+    public var intermediateSize: Int
+    public var layerCount: Int
+    public var attentionHeads: Int
+    public var kvHeads: Int
+    public var headDim: Int
+    public var vocabularySize: Int
+    public var rmsNormEps: Float
+    public var ropeTheta: Float
+    /// Pairs adjacent features in RoPE. True for GGUF files, whose converter permutes Q and K.
+    public var ropeTraditional: Bool
+    public var tieWordEmbeddings: Bool
+    /// Qwen 2: biases on the q, k and v projections.
+    public var attentionBias: Bool
+    /// Qwen 3: RMSNorm over each head of q and k before RoPE.
+    public var qkNorm: Bool
+    public var maxPositionEmbeddings: Int
+
+    enum CodingKeys: String, CodingKey {
+        case hiddenSize = "hidden_size", intermediateSize = "intermediate_size"
+        case layerCount = "num_hidden_layers", attentionHeads = "num_attention_heads"
+        case kvHeads = "num_key_value_heads", headDim = "head_dim", vocabularySize = "vocab_size"
+        case rmsNormEps = "rms_norm_eps", ropeTheta = "rope_theta", ropeTraditional = "rope_traditional"
+        case tieWordEmbeddings = "tie_word_embeddings", attentionBias = "attention_bias", qkNorm = "qk_norm"
+        case maxPositionEmbeddings = "max_position_embeddings", modelType = "model_type"
+        case ropeParameters = "rope_parameters"
+    }
+
+    public init(hiddenSize: Int, intermediateSize: Int, layerCount: Int, attentionHeads: Int, kvHeads: Int,
+                headDim: Int? = nil, vocabularySize: Int, rmsNormEps: Float = 1e-5, ropeTheta: Float = 10000,
+                ropeTraditional: Bool = false, tieWordEmbeddings: Bool = false, attentionBias: Bool = false,
+                qkNorm: Bool = false, maxPositionEmbeddings: Int = 2048) {
+        self.hiddenSize = hiddenSize
+        self.intermediateSize = intermediateSize
+        self.layerCount = layerCount
+        self.attentionHeads = attentionHeads
+        self.kvHeads = kvHeads
+        self.headDim = headDim ?? hiddenSize / attentionHeads
+        self.vocabularySize = vocabularySize
+        self.rmsNormEps = rmsNormEps
+        self.ropeTheta = ropeTheta
+        self.ropeTraditional = ropeTraditional
+        self.tieWordEmbeddings = tieWordEmbeddings
+        self.attentionBias = attentionBias
+        self.qkNorm = qkNorm
+        self.maxPositionEmbeddings = maxPositionEmbeddings
+    }
+
+    /// Shape keys are required (a truncated config must not become a different model); numeric
+    /// details fall back to the family's defaults. rope_theta is read from the top level or from
+    /// `rope_parameters` (transformers 5 moved it there).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        intermediateSize = try c.decode(Int.self, forKey: .intermediateSize)
+        layerCount = try c.decode(Int.self, forKey: .layerCount)
+        attentionHeads = try c.decode(Int.self, forKey: .attentionHeads)
+        kvHeads = try c.decodeIfPresent(Int.self, forKey: .kvHeads) ?? attentionHeads
+        headDim = try c.decodeIfPresent(Int.self, forKey: .headDim) ?? hiddenSize / attentionHeads
+        vocabularySize = try c.decode(Int.self, forKey: .vocabularySize)
+        rmsNormEps = try c.decodeIfPresent(Float.self, forKey: .rmsNormEps) ?? 1e-5
+        struct RopeParameters: Decodable {
+            let ropeTheta: Float?
+            enum CodingKeys: String, CodingKey { case ropeTheta = "rope_theta" }
+        }
+        ropeTheta = try c.decodeIfPresent(Float.self, forKey: .ropeTheta)
+            ?? c.decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)?.ropeTheta ?? 10000
+        ropeTraditional = try c.decodeIfPresent(Bool.self, forKey: .ropeTraditional) ?? false
+        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
+        let modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? "llama"
+        attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? (modelType == "qwen2")
+        qkNorm = try c.decodeIfPresent(Bool.self, forKey: .qkNorm) ?? (modelType == "qwen3")
+        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048
+        guard attentionHeads > 0, kvHeads > 0, attentionHeads % kvHeads == 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .kvHeads, in: c,
+                debugDescription: "num_attention_heads (\(attentionHeads)) must be a multiple of num_key_value_heads (\(kvHeads))")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(hiddenSize, forKey: .hiddenSize)
+        try c.encode(intermediateSize, forKey: .intermediateSize)
+        try c.encode(layerCount, forKey: .layerCount)
+        try c.encode(attentionHeads, forKey: .attentionHeads)
+        try c.encode(kvHeads, forKey: .kvHeads)
+        try c.encode(headDim, forKey: .headDim)
+        try c.encode(vocabularySize, forKey: .vocabularySize)
+        try c.encode(rmsNormEps, forKey: .rmsNormEps)
+        try c.encode(ropeTheta, forKey: .ropeTheta)
+        try c.encode(ropeTraditional, forKey: .ropeTraditional)
+        try c.encode(tieWordEmbeddings, forKey: .tieWordEmbeddings)
+        try c.encode(attentionBias, forKey: .attentionBias)
+        try c.encode(qkNorm, forKey: .qkNorm)
+        try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
+    }
+}
+
+/// One decoder block's weights.
+struct LlamaBlock {
+    let attentionNorm: MLXArray   // (C)
+    let q: Linear                 // (H·D, C)
+    let k: Linear                 // (K·D, C)
+    let v: Linear                 // (K·D, C)
+    let o: Linear                 // (C, H·D)
+    let qNorm: MLXArray?          // (D), Qwen 3
+    let kNorm: MLXArray?          // (D), Qwen 3
+    let mlpNorm: MLXArray         // (C)
+    let gate: Linear              // (F, C)
+    let up: Linear                // (F, C)
+    let down: Linear              // (C, F)
+}
+
+/// A Llama-family decoder.
+public final class LlamaModel: LanguageModel, @unchecked Sendable {
+    // @unchecked: weights are immutable MLX arrays after loading.
+    public let configuration: LlamaConfiguration
+    let embedding: MLXArray       // (V, C)
+    let blocks: [LlamaBlock]
+    let finalNorm: MLXArray       // (C)
+    let output: MLXArray          // (V, C); the embedding when tied
+
+    public var vocabularySize: Int { configuration.vocabularySize }
+    public var contextLength: Int { configuration.maxPositionEmbeddings }
+
+    /// Loads every weight by its Hugging Face name, checking each shape.
+    public init(configuration c: LlamaConfiguration, weights: any WeightSource) throws {
+        configuration = c
+        let qWidth = c.attentionHeads * c.headDim, kvWidth = c.kvHeads * c.headDim
+        embedding = try weights.require("model.embed_tokens.weight", shape: [c.vocabularySize, c.hiddenSize])
+        blocks = try (0..<c.layerCount).map { index in
+            let p = "model.layers.\(index)."
+            func linear(_ name: String, _ shape: [Int], bias: Bool = false) throws -> Linear {
+                Linear(weight: try weights.require(p + name + ".weight", shape: shape),
+                       bias: bias ? try weights.require(p + name + ".bias", shape: [shape[0]]) : nil)
+            }
+            return LlamaBlock(
+                attentionNorm: try weights.require(p + "input_layernorm.weight", shape: [c.hiddenSize]),
+                q: try linear("self_attn.q_proj", [qWidth, c.hiddenSize], bias: c.attentionBias),
+                k: try linear("self_attn.k_proj", [kvWidth, c.hiddenSize], bias: c.attentionBias),
+                v: try linear("self_attn.v_proj", [kvWidth, c.hiddenSize], bias: c.attentionBias),
+                o: try linear("self_attn.o_proj", [c.hiddenSize, qWidth]),
+                qNorm: c.qkNorm ? try weights.require(p + "self_attn.q_norm.weight", shape: [c.headDim]) : nil,
+                kNorm: c.qkNorm ? try weights.require(p + "self_attn.k_norm.weight", shape: [c.headDim]) : nil,
+                mlpNorm: try weights.require(p + "post_attention_layernorm.weight", shape: [c.hiddenSize]),
+                gate: try linear("mlp.gate_proj", [c.intermediateSize, c.hiddenSize]),
+                up: try linear("mlp.up_proj", [c.intermediateSize, c.hiddenSize]),
+                down: try linear("mlp.down_proj", [c.hiddenSize, c.intermediateSize]))
+        }
+        finalNorm = try weights.require("model.norm.weight", shape: [c.hiddenSize])
+        if c.tieWordEmbeddings {
+            output = embedding
+        } else {
+            output = try weights.optional("lm_head.weight", shape: [c.vocabularySize, c.hiddenSize]) ?? embedding
+        }
+        try eval([embedding, finalNorm, output] + blocks.flatMap { [$0.q.weight, $0.gate.weight] })
+    }
+
+    public func newCache() -> KVCache { KVCache(layers: configuration.layerCount) }
+
+    public func callAsFunction(_ tokens: MLXArray, cache: KVCache?) throws -> MLXArray {
+        let c = configuration
+        let (batch, length) = (tokens.dim(0), tokens.dim(1))
+        let offset = cache?.offset ?? 0
+        var h = try take(embedding, tokens, axis: 0)                                  // (B, T, C)
+        for (index, block) in blocks.enumerated() {
+            let x = try rmsNorm(h, weight: block.attentionNorm, eps: c.rmsNormEps)
+            func heads(_ projection: MLXArray, _ count: Int) throws -> MLXArray {     // -> (B, n, T, D)
+                try transposed(reshaped(projection, [batch, length, count, c.headDim]), axes: [0, 2, 1, 3])
+            }
+            var q = try heads(block.q(x), c.attentionHeads)
+            var k = try heads(block.k(x), c.kvHeads)
+            let v = try heads(block.v(x), c.kvHeads)
+            if let qNorm = block.qNorm, let kNorm = block.kNorm {
+                q = try rmsNorm(q, weight: qNorm, eps: c.rmsNormEps)
+                k = try rmsNorm(k, weight: kNorm, eps: c.rmsNormEps)
+            }
+            q = try rope(q, dimensions: c.headDim, traditional: c.ropeTraditional, base: c.ropeTheta, offset: offset)
+            k = try rope(k, dimensions: c.headDim, traditional: c.ropeTraditional, base: c.ropeTheta, offset: offset)
+            let (keys, values) = try cache?.update(layer: index, keys: k, values: v) ?? (k, v)
+            let attended = try scaledDotProductAttention(
+                queries: q, keys: keys, values: values, scale: 1 / Float(c.headDim).squareRoot(),
+                mask: length > 1 ? .causal : .none)                                    // (B, H, T, D)
+            let merged = try reshaped(transposed(attended, axes: [0, 2, 1, 3]), [batch, length, c.attentionHeads * c.headDim])
+            h = try h + block.o(merged)
+            let y = try rmsNorm(h, weight: block.mlpNorm, eps: c.rmsNormEps)
+            h = try h + block.down(silu(block.gate(y)) * block.up(y))
+        }
+        cache?.advance(by: length)
+        return try matmul(rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps), transposedLast(output)) // (B, T, V)
+    }
+}
