@@ -38,15 +38,37 @@ public struct LangIDClassifier: Sendable {
         self.splitter = SentenceSplitter(maxScalars: thresholds.maxSentenceLength)
     }
 
-    /// The label of one sentence (text longer than `max_sentence_length` is scored as a whole, but
-    /// prefer `classify(document:)` for long text).
+    /// The label of one sentence. Text longer than `max_sentence_length` is no sentence: it is
+    /// classified as a document and gets the document's label and score.
     public func classify(sentence: some StringProtocol) -> LangIDPrediction {
         var buffer = FeatureBuffer()
         var logits = [Float](repeating: 0, count: model.labels.count)
         return classify(Substring(sentence), buffer: &buffer, logits: &logits)
     }
 
+    /// The labels of many sentences, in order; reuses its buffers, so it is the fast path for
+    /// one-sentence-per-line input.
+    public func classify<S: Sequence>(sentences: S) -> [LangIDPrediction] where S.Element: StringProtocol {
+        var buffer = FeatureBuffer()
+        var logits = [Float](repeating: 0, count: model.labels.count)
+        var out: [LangIDPrediction] = []
+        out.reserveCapacity(sentences.underestimatedCount)
+        for sentence in sentences { out.append(classify(Substring(sentence), buffer: &buffer, logits: &logits)) }
+        return out
+    }
+
     func classify(_ text: Substring, buffer: inout FeatureBuffer, logits: inout [Float]) -> LangIDPrediction {
+        if text.utf8.count > thresholds.maxSentenceLength, text.unicodeScalars.count > thresholds.maxSentenceLength {
+            let document = classify(document: String(text))
+            var counts = TextCounts()
+            for sentence in document.sentences {
+                let c = sentence.prediction.counts
+                counts.han += c.han; counts.latinWords += c.latinWords; counts.lowerWords += c.lowerWords
+                counts.otherLetters += c.otherLetters
+                counts.cantoneseMarkers += c.cantoneseMarkers; counts.swcMarkers += c.swcMarkers
+            }
+            return LangIDPrediction(label: document.label, score: document.score, counts: counts)
+        }
         let counts = model.extractor.extract(text, into: &buffer)
         // Too little text, or mostly a script we do not model: nothing to decide between.
         if counts.units < thresholds.minUnits || counts.otherLetters > counts.han + counts.latinWords {

@@ -18,8 +18,9 @@ bench/langid/README.md for licences):
   other  eval only: punctuation, emoji, digits (written here)
 
 The gold `mixed` rule is the same on both sides: a sentence from a Cantonese source is `mixed`
-when it holds a lower-case English word of 2+ letters (code-switching: "好busy", "join 個 tour"),
-or when Latin words are at least 40% of its units (Han characters + Latin words). Capitalised
+when it holds a lower-case English word of 2+ letters (code-switching: "好busy", "join 個 tour")
+and Latin words are at least 10% of its units (Han characters + Latin words), or when Latin
+words are at least 40% of its units. One English word in a long paragraph leaves it `yue`. Capitalised
 names and acronyms alone (FBI, Orlando) do not make a sentence mixed: they are names, not a
 switch of language.
 
@@ -53,11 +54,18 @@ def han_count(s):
 
 def is_mixed_cantonese(s):
     """The gold rule for a sentence from a Cantonese source (see module docstring)."""
-    if LOWER_WORD.search(re.sub(r"https?://\S+|www\.\S+", "", s)):
-        return True
     words = len(LATIN_WORD.findall(s))
     units = han_count(s) + words
-    return units > 0 and words / units >= 0.4
+    if units == 0:
+        return False
+    lower = len(LOWER_WORD.findall(re.sub(r"https?://\S+|www\.\S+", "", s)))
+    return (lower >= 1 and words / units >= 0.1) or words / units >= 0.4
+
+
+def fingerprint(s):
+    """Han characters and lower-cased letters only: the same utterance transcribed twice
+    (ctcpc re-uses HKCanCor utterances with other spacing and punctuation) matches."""
+    return "".join(ch.lower() for ch in s if HAN.match(ch) or ch.isalpha())
 
 
 def sentences(text):
@@ -224,7 +232,8 @@ def insert_english(yue, english_words, rng, n):
         for _ in range(rng.choice([1, 1, 2])):
             pos = rng.randrange(0, len(chars) + 1)
             chars.insert(pos, rng.choice(english_words))
-        out.append(("mixed", "".join(chars)))
+        text = "".join(chars)
+        out.append(("mixed" if is_mixed_cantonese(text) else "yue", text))
     return out
 
 
@@ -235,6 +244,27 @@ def join_clauses(yue, zh, rng, n):
         a = rng.choice(yue).rstrip("。！？.!?")
         b = rng.choice(zh)
         out.append(("mixed", f"{a}，{b}" if rng.random() < 0.5 else f"{b.rstrip('。！？')}，{a}。"))
+    return out
+
+
+# SWC function words and their Cantonese counterparts, longest first.
+CANTONESIFY = [("沒有", "冇"), ("没有", "冇"), ("什麼", "乜嘢"), ("什么", "乜嘢"), ("他們", "佢哋"), ("他们", "佢哋"),
+               ("她們", "佢哋"), ("她们", "佢哋"), ("我們", "我哋"), ("我们", "我哋"), ("你們", "你哋"), ("你们", "你哋"),
+               ("這裡", "呢度"), ("这里", "呢度"), ("的", "嘅"), ("是", "係"), ("在", "喺"), ("了", "咗"), ("他", "佢"),
+               ("她", "佢"), ("這", "呢"), ("这", "呢"), ("那", "嗰")]
+
+
+def cantonesify(sents, rng, n):
+    """Written-register Cantonese: news sentences with SWC function words swapped for
+    Cantonese ones. Spoken corpora alone teach the model that formal vocabulary means SWC;
+    Cantonese Wikipedia and news are formal vocabulary with Cantonese grammar words."""
+    out = []
+    for s in rng.sample(sents, n):
+        t = s
+        for a, b in CANTONESIFY:
+            t = t.replace(a, b)
+        if t != s:
+            out.append(("yue", t))
     return out
 
 
@@ -267,14 +297,21 @@ def main():
     en_words = sorted({w.lower() for s in en_train for w in LOWER_WORD.findall(s) if 3 <= len(w) <= 9})
     plain_yue = [s for l, s in yue_train if l == "yue" and han_count(s) >= 4]
     train = list(yue_train)
-    train += [("zh", s) for s in take(rng, zh_train, 60_000)]
+    zh_pool = take(rng, zh_train, 10**9)
+    news = [s for s in people_daily(os.path.join(snow, "tag", "199801.txt")) if usable_chinese(s) and han_count(s) >= 8]
+    zh_kept = zh_pool[:60_000]
+    kept = set(zh_kept)
+    # Cantonesified news comes only from sentences not also used as `zh` examples.
+    train += cantonesify([s for s in news if s not in kept], rng, min(12_000, len([s for s in news if s not in kept])))
+    train += [("zh", s) for s in zh_kept]
     train += [("en", s) for s in take(rng, en_train, 30_000)]
     train += insert_english(plain_yue, en_words, rng, 6_000)
     train += join_clauses(plain_yue, zh_train, rng, 3_000)
     rng.shuffle(train)
 
     # --- held-out side: no source above appears here
-    ctcpc = label_cantonese(json_sents(pyc, "ctcpc"))
+    seen = {fingerprint(s) for _, s in train}
+    ctcpc = [(l, s) for l, s in label_cantonese(json_sents(pyc, "ctcpc")) if fingerprint(s) not in seen]
     yue_eval = take(rng, [s for l, s in ctcpc if l == "yue"], 2_000)
     mixed_eval = take(rng, [s for l, s in ctcpc if l == "mixed" and han_count(s) >= 2], 400)
     zh_ref = [s for s in debian_reference("zh-tw") + debian_reference("zh-cn") if usable_chinese(s) and han_count(s) >= 4]

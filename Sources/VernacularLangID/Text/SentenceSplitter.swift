@@ -17,7 +17,7 @@ public struct SentenceSpan: Sendable, Equatable {
 /// Splits mixed Han and Latin text into sentences.
 ///
 /// A sentence ends after 。！？；… (and their ASCII forms), after a newline, or after a Latin `.`
-/// followed by a space; closing quotes and brackets stay with the sentence they close. A `.`
+/// followed by a space and not by a lower-case word; closing quotes and brackets stay with the sentence they close. A `.`
 /// between digits (1.27) or letters (e.g.) does not end a sentence. Runs longer than
 /// `maxScalars` are cut there, so a 1 MB line without punctuation costs linear time and memory.
 public struct SentenceSplitter: Sendable {
@@ -72,7 +72,9 @@ public struct SentenceSplitter: Sendable {
                 if next == scalars.endIndex || CharacterClass.isSpace(scalars[next].value) {
                     let prevIsLetter = offset > startOffset
                         && CharacterClass.isLatinLetter(scalars[scalars.index(before: index)].value)
-                    if prevIsLetter || next == scalars.endIndex { pendingEnd = true }
+                    if next == scalars.endIndex || (prevIsLetter && !Self.lowercaseFollows(scalars, after: next)) {
+                        pendingEnd = true
+                    }
                 }
             }
             index = next
@@ -84,6 +86,15 @@ public struct SentenceSplitter: Sendable {
         }
         emit(upTo: scalars.endIndex, endOffset: offset)
         return spans
+    }
+
+    /// Whether the next non-space scalar from `index` is a lower-case letter: after "p.m." or
+    /// "e.g." the sentence goes on.
+    static func lowercaseFollows(_ scalars: String.UnicodeScalarView, after index: String.UnicodeScalarView.Index) -> Bool {
+        var i = index
+        while i < scalars.endIndex, CharacterClass.isSpace(scalars[i].value), scalars[i] != "\n" { i = scalars.index(after: i) }
+        guard i < scalars.endIndex else { return false }
+        return (0x61...0x7A).contains(scalars[i].value)
     }
 
     @inline(__always)
