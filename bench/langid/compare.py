@@ -119,6 +119,18 @@ def main():
     for name, (pred, _) in systems.items():
         print(f"### Confusion matrix: {name}, all sentences\n")
         print(confusion(gold, pred) + "\n")
+    # Script invariance: the whole set turned Simplified (OpenCC t2s) and Traditional (s2hk).
+    for config in ("t2s.json", "s2hk.json"):
+        converted = subprocess.run(["opencc", "-c", config], input="".join(f"{g}\t{t}\n" for g, t in rows),
+                                   capture_output=True, text=True, check=True).stdout
+        path = args.eval + "." + config.split(".")[0]
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(converted)
+        subprocess.run([args.bench, "eval", args.pack, path, path + ".pred"], check=True, capture_output=True)
+        with open(path + ".pred", encoding="utf-8") as f:
+            other = [line.split("\t")[0] for line in f]
+        changed = sum(1 for a, b in zip(ours, other) if a != b)
+        print(f"Script invariance ({config}): {changed} of {len(ours)} labels change.\n")
     speed = {n: s for n, (_, s) in systems.items()}
     slowest_peer = max(v for k, v in speed.items() if k != "Vernacular langid")
     print(f"Speed: ours / fastest peer = {ours_speed / slowest_peer:.1f}x\n")
