@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "vern", targets: ["vern"]),
         .library(name: "VernacularCore", targets: ["VernacularCore"]),
+        .library(name: "VernacularLangID", targets: ["VernacularLangID"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,11 +50,21 @@ let package = Package(
         .target(name: "VernacularText", dependencies: ["VernacularCore"]),
         // Readers that turn sources (corpora, dumps, subtitles, ...) into documents.
         .target(name: "VernacularIngest", dependencies: ["VernacularCore"]),
+        // Language identification: Cantonese vs Standard Written Chinese, English and mixing.
+        .target(
+            name: "VernacularLangID",
+            dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
+        ),
 
+        // Trains the default language-ID model and times it against peers (bench/langid/README.md).
+        .executableTarget(
+            name: "langid-bench", dependencies: ["VernacularLangID"], path: "bench/langid/Sources/langid-bench"
+        ),
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
+                "VernacularLangID",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +74,7 @@ let package = Package(
         .testTarget(name: "VernacularIngestTests", dependencies: ["VernacularIngest"]),
         .testTarget(name: "VernacularEngineTests", dependencies: ["VernacularEngine"]),
         .testTarget(name: "VernacularModelsTests", dependencies: ["VernacularModels", "VernacularEngine"]),
+        .testTarget(name: "VernacularLangIDTests", dependencies: ["VernacularLangID", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
     ],
     cxxLanguageStandard: .cxx20
