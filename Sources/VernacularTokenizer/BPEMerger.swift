@@ -39,10 +39,10 @@ enum BPEMerger {
                     }
                     if bestRank == none { break }
                     sym[best] = pairs[best].result
-                    // Close the gap left by sym[best + 1].
+                    // Close the gap left by sym[best + 1] (and by its pair, one slot shorter).
                     for i in (best + 1)..<(count - 1) {
                         sym[i] = sym[i + 1]
-                        pairs[i] = pairs[i + 1]
+                        if i + 1 < count - 1 { pairs[i] = pairs[i + 1] }
                     }
                     count -= 1
                     if best + 1 < count {

@@ -87,10 +87,13 @@ enum GGUFTokenizerBuilder {
         if let types = g.tokenTypes, types.count != count {
             throw TokenizerError.malformed("tokenizer.ggml.token_type has \(types.count) entries for \(count) tokens")
         }
-        var vocab: [String: Int32] = [:]
+        var vocab: [[UInt8]: Int32] = [:]
         vocab.reserveCapacity(count)
         // The first id wins for a duplicated text, matching llama.cpp's text-to-id map.
-        for (id, text) in g.tokens.enumerated() where vocab[text] == nil { vocab[text] = Int32(id) }
+        for (id, text) in g.tokens.enumerated() {
+            let utf8 = Array(text.utf8)
+            if vocab[utf8] == nil { vocab[utf8] = Int32(id) }
+        }
 
         var added: [AddedToken] = []
         for (id, raw) in (g.tokenTypes ?? []).enumerated() {
@@ -105,10 +108,10 @@ enum GGUFTokenizerBuilder {
         switch g.model {
         case "gpt2":
             guard let lines = g.merges else { throw TokenizerError.malformed("gpt2 tokenizer without tokenizer.ggml.merges") }
-            let merges = try lines.enumerated().map { index, line -> (String, String) in
-                let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+            let merges = try lines.enumerated().map { index, line -> ([UInt8], [UInt8]) in
+                let parts = Array(line.utf8).split(separator: 0x20, omittingEmptySubsequences: false)
                 guard parts.count == 2 else { throw TokenizerError.malformed("merge #\(index) '\(line)' is not two tokens") }
-                return (String(parts[0]), String(parts[1]))
+                return (Array(parts[0]), Array(parts[1]))
             }
             let (preTokenizer, nfc) = try byteLevelPreTokenizer(g.pre)
             definition = TokenizerDefinition(model: .byteLevel(preTokenizer), vocab: vocab, merges: .pairs(merges))

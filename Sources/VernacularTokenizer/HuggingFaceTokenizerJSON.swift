@@ -45,14 +45,9 @@ enum HuggingFaceTokenizerJSON {
                 throw TokenizerError.unsupported(component: "model option", kind: "\(key) '\(affix)'")
             }
         }
-        guard let rawVocab = model["vocab"] as? [String: Any] else { throw TokenizerError.malformed("missing 'model.vocab'") }
-        var vocab: [String: Int32] = [:]
-        vocab.reserveCapacity(rawVocab.count)
-        for (token, value) in rawVocab {
-            guard let id = (value as? NSNumber)?.int32Value else { throw TokenizerError.malformed("vocab entry '\(token)' has no integer id") }
-            vocab[token] = id
-        }
-        let merges = try parseMerges(model["merges"])
+        let bytes = [UInt8](data)
+        let vocab = try JSONModelScanner.vocabulary(in: bytes)
+        let merges = try JSONModelScanner.merges(in: bytes)
         let added = try parseAddedTokens(root["added_tokens"])
 
         let normalizer = try parseNormalizer(root["normalizer"])
@@ -86,31 +81,13 @@ enum HuggingFaceTokenizerJSON {
         definition.addedTokens = added
         definition.ignoreMerges = model["ignore_merges"] as? Bool ?? false
         if let unk = model["unk_token"] as? String {
-            definition.unknownID = vocab[unk] ?? added.first { $0.content == unk }?.id
+            definition.unknownID = vocab[Array(unk.utf8)] ?? added.first { $0.content == unk }?.id
         }
         definition.bosID = post.bos
         definition.eosID = post.eos
         definition.addBOS = post.bos != nil
         definition.addEOS = post.eos != nil
         return definition
-    }
-
-    static func parseMerges(_ value: Any?) throws -> [(String, String)] {
-        guard let list = value as? [Any] else { throw TokenizerError.malformed("missing 'model.merges'") }
-        var merges: [(String, String)] = []
-        merges.reserveCapacity(list.count)
-        for (index, entry) in list.enumerated() {
-            if let line = entry as? String {
-                let parts = line.split(separator: " ", omittingEmptySubsequences: false)
-                guard parts.count == 2 else { throw TokenizerError.malformed("merge #\(index) '\(line)' is not two tokens") }
-                merges.append((String(parts[0]), String(parts[1])))
-            } else if let pair = entry as? [String], pair.count == 2 {
-                merges.append((pair[0], pair[1]))
-            } else {
-                throw TokenizerError.malformed("merge #\(index) is neither \"a b\" nor [a, b]")
-            }
-        }
-        return merges
     }
 
     static func parseAddedTokens(_ value: Any?) throws -> [AddedToken] {

@@ -82,7 +82,7 @@ extension Tokenizer {
         let hash = cacheable ? WordCache.hash(word) : 0
         if cacheable && cache.lookup(word, hash: hash, into: &output) { return }
         symbols.removeAll(keepingCapacity: true)
-        if ignoreMerges, let id = idForText[ByteLevelAlphabet.encode(word)] {
+        if ignoreMerges, let id = idForText[Array(ByteLevelAlphabet.encode(word).utf8)] {
             symbols.append(id)
         } else {
             for byte in word {

@@ -19,7 +19,7 @@ public final class Tokenizer: Sendable {
     let isByteToken: [Bool]
     /// id -> added token that `decode(skipSpecialTokens: true)` drops.
     let isSpecial: [Bool]
-    let idForText: [String: TokenID]
+    let idForText: [[UInt8]: TokenID]
     /// byte -> initial symbol: the byte-level character token, or the `<0xNN>` fallback token.
     let byteIDs: [TokenID]
     /// Single-scalar tokens, for SentencePiece-style initial symbols.
@@ -58,7 +58,8 @@ public final class Tokenizer: Sendable {
         var byteToken = [Bool](repeating: false, count: Int(size))
         var special = [Bool](repeating: false, count: Int(size))
         var idForText = d.vocab
-        for (text, id) in d.vocab {
+        for (utf8, id) in d.vocab {
+            let text = String(decoding: utf8, as: UTF8.self)
             guard id >= 0 else { throw TokenizerError.tokenIDOutOfRange(name: "token '\(text)'", id: Int(id)) }
             texts[Int(id)] = text
             switch d.model {
@@ -78,20 +79,20 @@ public final class Tokenizer: Sendable {
             bytes[Int(token.id)] = Array(token.content.utf8)
             byteToken[Int(token.id)] = false
             special[Int(token.id)] = token.special
-            if idForText[token.content] == nil { idForText[token.content] = token.id }
+            if idForText[Array(token.content.utf8)] == nil { idForText[Array(token.content.utf8)] = token.id }
         }
 
         var byteIDs = [TokenID](repeating: -1, count: 256)
         var scalarIDs: [UInt32: TokenID] = [:]
         switch d.model {
         case .byteLevel:
-            for b in 0..<256 { byteIDs[b] = d.vocab[ByteLevelAlphabet.encode([UInt8(b)])] ?? -1 }
+            for b in 0..<256 { byteIDs[b] = d.vocab[Array(ByteLevelAlphabet.encode([UInt8(b)]).utf8)] ?? -1 }
         case .sentencePiece(let options):
             if options.byteFallback {
-                for b in 0..<256 { byteIDs[b] = d.vocab[String(format: "<0x%02X>", b)] ?? -1 }
+                for b in 0..<256 { byteIDs[b] = d.vocab[Array(String(format: "<0x%02X>", b).utf8)] ?? -1 }
             }
-            for (text, id) in d.vocab {
-                let scalars = text.unicodeScalars
+            for (utf8, id) in d.vocab {
+                let scalars = String(decoding: utf8, as: UTF8.self).unicodeScalars
                 if scalars.count == 1 { scalarIDs[scalars.first!.value] = id }
             }
         }
@@ -117,7 +118,7 @@ public final class Tokenizer: Sendable {
     }
 
     /// The id of a vocabulary entry or added token, by its text.
-    public func tokenID(for text: String) -> TokenID? { idForText[text] }
+    public func tokenID(for text: String) -> TokenID? { idForText[Array(text.utf8)] }
 
     /// The text of a token as the vocabulary stores it (byte-level tokens in the GPT-2 alphabet).
     public func tokenText(for id: TokenID) -> String? {
@@ -131,13 +132,14 @@ public final class Tokenizer: Sendable {
         return UInt8(String(decoding: u[3...4], as: UTF8.self), radix: 16)
     }
 
-    static func buildMerges(_ merges: TokenizerDefinition.Merges, vocab: [String: Int32], texts: [String?]) throws -> PairTable {
+    static func buildMerges(_ merges: TokenizerDefinition.Merges, vocab: [[UInt8]: Int32], texts: [String?]) throws -> PairTable {
         switch merges {
         case .pairs(let pairs):
             var table = PairTable(expectedCount: pairs.count)
             for (rank, (left, right)) in pairs.enumerated() {
                 guard let l = vocab[left], let r = vocab[right], let joined = vocab[left + right] else {
-                    throw TokenizerError.unknownMergeToken(merge: "\(left) \(right)", index: rank)
+                    let text = String(decoding: left + [0x20] + right, as: UTF8.self)
+                    throw TokenizerError.unknownMergeToken(merge: text, index: rank)
                 }
                 table.insert(left: l, right: r, merge: .init(rank: Int32(rank), result: joined))
             }
@@ -150,21 +152,16 @@ public final class Tokenizer: Sendable {
     /// SentencePiece BPE merges the adjacent pair whose joined text is the highest-scoring token.
     /// Every way of cutting a token in two known tokens becomes a pair ranked by that score
     /// (ties: lower id first), so the shared merge loop reproduces SentencePiece.
-    static func buildScoreMerges(scores: [Float], mergeable: [Bool]?, vocab: [String: Int32], texts: [String?]) -> PairTable {
+    static func buildScoreMerges(scores: [Float], mergeable: [Bool]?, vocab: [[UInt8]: Int32], texts: [String?]) -> PairTable {
         let order = texts.indices.filter { id in
             texts[id] != nil && id < scores.count && (mergeable?[id] ?? true)
         }.sorted { a, b in scores[a] != scores[b] ? scores[a] > scores[b] : a < b }
         var table = PairTable(expectedCount: order.count * 2)
         for (rank, id) in order.enumerated() {
-            let scalars = Array(texts[id]!.unicodeScalars)
-            if scalars.count < 2 { continue }
-            for cut in 1..<scalars.count {
-                var left = String.UnicodeScalarView()
-                left.append(contentsOf: scalars[..<cut])
-                guard let l = vocab[String(left)] else { continue }
-                var right = String.UnicodeScalarView()
-                right.append(contentsOf: scalars[cut...])
-                guard let r = vocab[String(right)] else { continue }
+            let utf8 = Array(texts[id]!.utf8)
+            // Cut only between characters: never before a UTF-8 continuation byte.
+            for cut in 1..<max(utf8.count, 1) where utf8[cut] & 0xC0 != 0x80 {
+                guard let l = vocab[Array(utf8[..<cut])], let r = vocab[Array(utf8[cut...])] else { continue }
                 table.insert(left: l, right: r, merge: .init(rank: Int32(rank), result: Int32(id)))
             }
         }

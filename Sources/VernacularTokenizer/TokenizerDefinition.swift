@@ -32,8 +32,8 @@ struct TokenizerDefinition: Sendable {
 
     /// Ranked merges, either listed or implied by token scores.
     enum Merges: Sendable {
-        /// Hugging Face / GPT-2: rank is the position in the list.
-        case pairs([(String, String)])
+        /// Hugging Face / GPT-2: rank is the position in the list; texts as UTF-8.
+        case pairs([([UInt8], [UInt8])])
         /// SentencePiece / GGUF "llama": a pair may merge when the joined text is a token;
         /// higher score merges first. `mergeable[id]` says which tokens BPE may produce.
         case scores([Float], mergeable: [Bool]?)
@@ -41,7 +41,9 @@ struct TokenizerDefinition: Sendable {
 
     var model: Model
     var nfc = false
-    var vocab: [String: Int32]
+    /// Token text as UTF-8 -> id. Keyed by bytes: `String` keys would merge canonically
+    /// equivalent tokens.
+    var vocab: [[UInt8]: Int32]
     var merges: Merges
     var addedTokens: [AddedToken] = []
     var unknownID: Int32?
