@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "vern", targets: ["vern"]),
         .library(name: "VernacularCore", targets: ["VernacularCore"]),
         .library(name: "VernacularLangID", targets: ["VernacularLangID"]),
+        .library(name: "VernacularTokenizer", targets: ["VernacularTokenizer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,6 +56,8 @@ let package = Package(
             name: "VernacularLangID",
             dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
         ),
+        // BPE tokenizers (byte-level and SentencePiece-style) that match Hugging Face ids.
+        .target(name: "VernacularTokenizer"),
 
         // Trains the default language-ID model and times it against peers (bench/langid/README.md).
         .executableTarget(
@@ -76,6 +79,10 @@ let package = Package(
         .testTarget(name: "VernacularModelsTests", dependencies: ["VernacularModels", "VernacularEngine"]),
         .testTarget(name: "VernacularLangIDTests", dependencies: ["VernacularLangID", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
+        .testTarget(
+            name: "VernacularTokenizerTests", dependencies: ["VernacularTokenizer"],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     cxxLanguageStandard: .cxx20
 )

@@ -1,0 +1,36 @@
+/// The character classes the pre-tokenisation patterns test (`\p{L}`, `\p{N}`, `\s`, `[\r\n]`).
+/// One byte per scalar so the splitters compare small integers in their loops.
+enum ScalarClass: UInt8 {
+    case letter, number, newline, space, otherWhitespace, other
+
+    /// `\s`: Unicode White_Space, as Oniguruma (used by Hugging Face `tokenizers`) reads it.
+    var isWhitespace: Bool { self == .newline || self == .space || self == .otherWhitespace }
+
+    init(_ scalar: Unicode.Scalar) {
+        let value = scalar.value
+        if value < 128 {
+            self = ScalarClass.ascii[Int(value)]
+            return
+        }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+            self = .letter
+        case .decimalNumber, .letterNumber, .otherNumber:
+            self = .number
+        default:
+            self = scalar.properties.isWhitespace ? .otherWhitespace : .other
+        }
+    }
+
+    private static let ascii: [ScalarClass] = (0..<128).map { value in
+        let scalar = Unicode.Scalar(UInt8(value))
+        switch scalar {
+        case "\r", "\n": return .newline
+        case " ": return .space
+        case "\t", "\u{0B}", "\u{0C}": return .otherWhitespace
+        case "a"..."z", "A"..."Z": return .letter
+        case "0"..."9": return .number
+        default: return .other
+        }
+    }
+}
