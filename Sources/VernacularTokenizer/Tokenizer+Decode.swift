@@ -33,6 +33,13 @@ extension Tokenizer {
         StreamingDecoder(tokenizer: self, skipSpecialTokens: skipSpecialTokens)
     }
 
+    /// The UTF-8 bytes token `id` stands for; empty for special tokens and ids outside the
+    /// vocabulary. Used to count the bytes and characters a scored token covers.
+    public func tokenBytes(_ id: TokenID) -> [UInt8] {
+        guard id >= 0, Int(id) < pieceBytes.count, !isSpecial[Int(id)] else { return [] }
+        return pieceBytes[Int(id)]
+    }
+
     /// The bytes one id decodes to on its own, or nil when it is skipped.
     func bytes(for id: TokenID, skipSpecialTokens: Bool) -> [UInt8]? {
         guard id >= 0, Int(id) < pieceBytes.count else { return nil }

@@ -1,0 +1,18 @@
+#!/usr/bin/env python3
+"""datatrove's JsonlReader -> JsonlWriter over the same shards, two workers (one per core)."""
+import sys
+
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.readers import JsonlReader
+from datatrove.pipeline.writers import JsonlWriter
+
+source, target, logs = sys.argv[1:4]
+LocalPipelineExecutor(
+    pipeline=[
+        JsonlReader(source, glob_pattern="*.jsonl.zst", compression="zstd"),
+        JsonlWriter(target, compression="zstd"),
+    ],
+    tasks=8,
+    workers=2,
+    logging_dir=logs,
+).run()
