@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "vern", targets: ["vern"]),
         .library(name: "VernacularCore", targets: ["VernacularCore"]),
+        .library(name: "VernacularWeights", targets: ["VernacularWeights"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,8 @@ let package = Package(
         .target(name: "VernacularText", dependencies: ["VernacularCore"]),
         // Readers that turn sources (corpora, dumps, subtitles, ...) into documents.
         .target(name: "VernacularIngest", dependencies: ["VernacularCore"]),
+        // Model weight files (GGUF, safetensors): memory-mapped readers and CPU dequantisation.
+        .target(name: "VernacularWeights"),
 
         .executableTarget(
             name: "vern",
@@ -40,6 +43,11 @@ let package = Package(
         .testTarget(name: "VernacularTextTests", dependencies: ["VernacularText"]),
         .testTarget(name: "VernacularIngestTests", dependencies: ["VernacularIngest"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
+        .testTarget(
+            name: "VernacularWeightsTests",
+            dependencies: ["VernacularWeights"],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     cxxLanguageStandard: .cxx20
 )
