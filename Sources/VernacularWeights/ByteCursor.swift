@@ -45,9 +45,4 @@ struct ByteCursor {
         offset += Int(count)
         return slice
     }
-
-    mutating func skip(to newOffset: Int, _ what: @autoclosure () -> String) throws {
-        try need(newOffset - offset, what())
-        offset = newOffset
-    }
 }

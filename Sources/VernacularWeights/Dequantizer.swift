@@ -82,7 +82,7 @@ public enum Dequantizer {
         }
     }
 
-    /// The same result as `dequantize` on one thread; a simple reference for tests.
+    /// `dequantize` on one thread: the order-free baseline the parallel split must reproduce exactly.
     public static func dequantizeSerial(_ type: GGMLType, from source: UnsafeRawBufferPointer,
                                         into destination: UnsafeMutableBufferPointer<Float>) throws(DequantizationError) {
         try dequantize(type, from: source, into: destination, threads: 1)
