@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "VernacularCore", targets: ["VernacularCore"]),
         .library(name: "VernacularLangID", targets: ["VernacularLangID"]),
         .library(name: "VernacularTokenizer", targets: ["VernacularTokenizer"]),
+        .library(name: "VernacularWeights", targets: ["VernacularWeights"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,7 +46,7 @@ let package = Package(
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("dl")]),
         .target(name: "VernacularEngine", dependencies: ["CMLX", "COpenBLAS"]),
         // Model architectures, weight loading and inference over the engine.
-        .target(name: "VernacularModels", dependencies: ["VernacularEngine"]),
+        .target(name: "VernacularModels", dependencies: ["VernacularEngine", "VernacularWeights", "VernacularTokenizer"]),
 
         // Text normalisation stages.
         .target(name: "VernacularText", dependencies: ["VernacularCore"]),
@@ -58,6 +59,8 @@ let package = Package(
         ),
         // BPE tokenizers (byte-level and SentencePiece-style) that match Hugging Face ids.
         .target(name: "VernacularTokenizer"),
+        // Model weight files (GGUF, safetensors): memory-mapped readers and CPU dequantisation.
+        .target(name: "VernacularWeights"),
 
         // Trains the default language-ID model and times it against peers (bench/langid/README.md).
         .executableTarget(
@@ -81,6 +84,11 @@ let package = Package(
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
         .testTarget(
             name: "VernacularTokenizerTests", dependencies: ["VernacularTokenizer"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VernacularWeightsTests",
+            dependencies: ["VernacularWeights"],
             resources: [.copy("Fixtures")]
         ),
     ],
