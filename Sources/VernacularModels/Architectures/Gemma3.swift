@@ -154,7 +154,7 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
                 windows: blocks.map { $0.isLocal ? configuration.slidingWindow - 1 : nil })
     }
 
-    public func callAsFunction(_ tokens: MLXArray, cache: KVCache?) throws -> MLXArray {
+    public func callAsFunction(_ tokens: MLXArray, cache: KVCache?, lastOnly: Bool) throws -> MLXArray {
         let c = configuration
         let (batch, length) = (tokens.dim(0), tokens.dim(1))
         let offset = cache?.offset ?? 0
@@ -183,6 +183,7 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
             h = try h + rmsNorm(mlp, weight: block.postFeedForwardNorm, eps: c.rmsNormEps)
         }
         cache?.advance(by: length)
+        if lastOnly { h = try lastPosition(h) }
         return try matmul(rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps), transposedLast(embedding))  // (B, T, V)
     }
 

@@ -6,11 +6,26 @@ public protocol LanguageModel: AnyObject, Sendable {
     var vocabularySize: Int { get }
     /// Longest context the model was trained for.
     var contextLength: Int { get }
-    /// tokens: (B, T) int32 -> logits (B, T, V). With a cache, positions continue after what
-    /// the cache holds, and the cache is extended with this call's keys and values.
-    func callAsFunction(_ tokens: MLXArray, cache: KVCache?) throws -> MLXArray
+    /// tokens: (B, T) int32 -> logits (B, T, V), or (B, 1, V) for the last position only when
+    /// `lastOnly` (generation needs no more, and the vocabulary projection is the costliest
+    /// matmul for large vocabularies). With a cache, positions continue after what the cache
+    /// holds, and the cache is extended with this call's keys and values.
+    func callAsFunction(_ tokens: MLXArray, cache: KVCache?, lastOnly: Bool) throws -> MLXArray
     /// An empty cache with one slot per layer.
     func newCache() -> KVCache
+}
+
+extension LanguageModel {
+    /// Logits for every position.
+    public func callAsFunction(_ tokens: MLXArray, cache: KVCache?) throws -> MLXArray {
+        try self(tokens, cache: cache, lastOnly: false)
+    }
+}
+
+/// Keeps only the last position of hidden states (B, T, C) -> (B, 1, C).
+func lastPosition(_ h: MLXArray) throws -> MLXArray {
+    let length = h.dim(1)
+    return length == 1 ? h : try sliced(h, axis: 1, from: length - 1, to: length)
 }
 
 /// Where a model's weights come from, by their Hugging Face names

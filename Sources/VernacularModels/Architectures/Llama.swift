@@ -169,7 +169,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
 
     public func newCache() -> KVCache { KVCache(layers: configuration.layerCount) }
 
-    public func callAsFunction(_ tokens: MLXArray, cache: KVCache?) throws -> MLXArray {
+    public func callAsFunction(_ tokens: MLXArray, cache: KVCache?, lastOnly: Bool) throws -> MLXArray {
         let c = configuration
         let (batch, length) = (tokens.dim(0), tokens.dim(1))
         let offset = cache?.offset ?? 0
@@ -198,6 +198,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
             h = try h + block.down(silu(block.gate(y)) * block.up(y))
         }
         cache?.advance(by: length)
+        if lastOnly { h = try lastPosition(h) }
         return try matmul(rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps), transposedLast(output)) // (B, T, V)
     }
 }

@@ -7,9 +7,9 @@ extension LlamaConfiguration {
         let m = GGUFMetadata(file: file, prefix: architecture + ".")
         let hidden = try m.int("embedding_length")
         let heads = try m.int("attention.head_count")
-        let vocabulary = m.optionalInt("vocab_size")
+        let vocabulary = try m.optionalInt("vocab_size")
             ?? file.metadata["tokenizer.ggml.tokens"]?.array?.count
-            ?? (try file.tensor("token_embd.weight").shape[0])
+            ?? file.tensor("token_embd.weight").shape[0]
         let hasOutput = (try? file.tensor("output.weight")) != nil
         self.init(
             hiddenSize: hidden, intermediateSize: try m.int("feed_forward_length"), layerCount: try m.int("block_count"),
@@ -32,7 +32,7 @@ extension Gemma3Configuration {
             hiddenSize: try m.int("embedding_length"), intermediateSize: try m.int("feed_forward_length"),
             layerCount: try m.int("block_count"), attentionHeads: heads,
             kvHeads: m.optionalInt("attention.head_count_kv") ?? heads, headDim: headDim,
-            vocabularySize: file.metadata["tokenizer.ggml.tokens"]?.array?.count ?? (try file.tensor("token_embd.weight").shape[0]),
+            vocabularySize: try file.metadata["tokenizer.ggml.tokens"]?.array?.count ?? file.tensor("token_embd.weight").shape[0],
             rmsNormEps: m.optionalFloat("attention.layer_norm_rms_epsilon") ?? 1e-6,
             ropeTheta: m.optionalFloat("rope.freq_base") ?? 1_000_000, ropeLocalBase: 10000,
             slidingWindow: m.optionalInt("attention.sliding_window") ?? 512, slidingWindowPattern: 6,

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import VernacularModels
+
+extension Vern {
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate text from a prompt, streaming it as it is produced.")
+
+        @OptionGroup var model: ModelOptions
+        @OptionGroup var sampling: SamplingOptions
+
+        @Option(name: .shortAndLong, help: "The prompt.")
+        var prompt: String
+
+        @Flag(help: "Wrap the prompt as a user turn in the model's chat format.")
+        var chat = false
+
+        @Flag(help: "Print one JSON object with the text and timings instead of streaming.")
+        var json = false
+
+        func run() throws {
+            let loaded = try model.load()
+            let generator = Generator(loaded)
+            let tokens = chat
+                ? generator.chatPrompt([ChatMessage(role: .user, content: prompt)])
+                : loaded.tokenizer.encode(prompt, addSpecialTokens: true).map(Int.init)
+            if !json { FileHandle.standardOutput.write(Data(prompt.utf8)) }
+            let result = try generator.generate(prompt: tokens, parameters: sampling.parameters) { text in
+                if !json { FileHandle.standardOutput.write(Data(text.utf8)) }
+                return true
+            }
+            if json {
+                var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result)) as? [String: Any] ?? [:]
+                object["prompt_tokens_per_second"] = result.promptTokensPerSecond
+                object["tokens_per_second"] = result.tokensPerSecond
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                print("")
+                FileHandle.standardError.write(Data(String(
+                    format: "prompt: %d tokens, %.1f t/s; generated: %d tokens, %.1f t/s (%@)\n",
+                    result.promptTokens, result.promptTokensPerSecond, result.generatedTokens, result.tokensPerSecond,
+                    result.finishReason.rawValue).utf8))
+            }
+        }
+    }
+}
