@@ -56,10 +56,6 @@ let package = Package(
             dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
         ),
 
-        // Trains the default language-ID model and times it against peers (bench/langid/README.md).
-        .executableTarget(
-            name: "langid-bench", dependencies: ["VernacularLangID"], path: "bench/langid/Sources/langid-bench"
-        ),
         .executableTarget(
             name: "vern",
             dependencies: [
