@@ -62,10 +62,6 @@ let package = Package(
         // Model weight files (GGUF, safetensors): memory-mapped readers and CPU dequantisation.
         .target(name: "VernacularWeights"),
 
-        // Trains the default language-ID model and times it against peers (bench/langid/README.md).
-        .executableTarget(
-            name: "langid-bench", dependencies: ["VernacularLangID"], path: "bench/langid/Sources/langid-bench"
-        ),
         .executableTarget(
             name: "vern",
             dependencies: [

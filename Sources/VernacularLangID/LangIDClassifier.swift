@@ -41,57 +41,87 @@ public struct LangIDClassifier: Sendable {
     /// The label of one sentence. Text longer than `max_sentence_length` is no sentence: it is
     /// classified as a document and gets the document's label and score.
     public func classify(sentence: some StringProtocol) -> LangIDPrediction {
-        var buffer = FeatureBuffer()
-        var logits = [Float](repeating: 0, count: model.labels.count)
-        return classify(Substring(sentence), buffer: &buffer, logits: &logits)
+        var scratch = makeScratch()
+        return classify(Substring(sentence), scratch: &scratch)
     }
 
-    /// The labels of many sentences, in order; reuses its buffers, so it is the fast path for
-    /// one-sentence-per-line input.
+    /// The labels of many sentences, in order; reuses its buffers.
     public func classify<S: Sequence>(sentences: S) -> [LangIDPrediction] where S.Element: StringProtocol {
-        var buffer = FeatureBuffer()
-        var logits = [Float](repeating: 0, count: model.labels.count)
+        var scratch = makeScratch()
         var out: [LangIDPrediction] = []
         out.reserveCapacity(sentences.underestimatedCount)
-        for sentence in sentences { out.append(classify(Substring(sentence), buffer: &buffer, logits: &logits)) }
+        for sentence in sentences { out.append(classify(Substring(sentence), scratch: &scratch)) }
         return out
     }
 
-    func classify(_ text: Substring, buffer: inout FeatureBuffer, logits: inout [Float]) -> LangIDPrediction {
-        if text.utf8.count > thresholds.maxSentenceLength, text.unicodeScalars.count > thresholds.maxSentenceLength {
-            let document = classify(document: String(text))
-            var counts = TextCounts()
-            for sentence in document.sentences {
-                let c = sentence.prediction.counts
-                counts.han += c.han; counts.latinWords += c.latinWords; counts.lowerWords += c.lowerWords
-                counts.otherLetters += c.otherLetters
-                counts.cantoneseMarkers += c.cantoneseMarkers; counts.swcMarkers += c.swcMarkers
-            }
-            return LangIDPrediction(label: document.label, score: document.score, counts: counts)
+    /// Buffers for `classify(utf8:scratch:)`; one per thread, reused for every sentence.
+    public func makeScratch() -> LangIDScratch { LangIDScratch(classes: model.labels.count) }
+
+    /// The label of one sentence given as UTF-8 bytes (the fast path for line input: no String
+    /// is made). Bytes that are not valid UTF-8 are `other` with score 1.
+    public func classify(utf8 bytes: UnsafeBufferPointer<UInt8>, scratch: inout LangIDScratch) -> LangIDPrediction {
+        if bytes.count > thresholds.maxSentenceLength {
+            // Possibly more scalars than a sentence holds: go through the document path.
+            guard let text = String(validating: bytes, as: UTF8.self) else { return Self.invalid }
+            if text.unicodeScalars.count > thresholds.maxSentenceLength { return classifyLong(text) }
         }
-        let counts = model.extractor.extract(text, into: &buffer)
-        // Too little text, or mostly a script we do not model: nothing to decide between.
+        let c = model.labels.count
+        let counts = model.weights.withUnsafeBufferPointer { w in
+            scratch.logits.withUnsafeMutableBufferPointer { logits in
+                model.extractor.score(utf8: bytes, weights: w, classes: c, logits: logits, scratch: &scratch.sequence)
+            }
+        }
+        guard let counts else { return Self.invalid }
+        return decide(counts: counts, logits: &scratch.logits)
+    }
+
+    static let invalid = LangIDPrediction(label: .other, score: 1, counts: TextCounts())
+
+    func classify(_ text: Substring, scratch: inout LangIDScratch) -> LangIDPrediction {
+        if let prediction = text.utf8.withContiguousStorageIfAvailable({ classify(utf8: $0, scratch: &scratch) }) {
+            return prediction
+        }
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { classify(utf8: $0, scratch: &scratch) }
+    }
+
+    /// Text too long for a sentence: classified as a document, with the document's label.
+    private func classifyLong(_ text: String) -> LangIDPrediction {
+        let document = classify(document: text)
+        var counts = TextCounts()
+        for sentence in document.sentences {
+            let c = sentence.prediction.counts
+            counts.han += c.han; counts.latinWords += c.latinWords; counts.lowerWords += c.lowerWords
+            counts.otherLetters += c.otherLetters
+            counts.cantoneseMarkers += c.cantoneseMarkers; counts.swcMarkers += c.swcMarkers
+        }
+        return LangIDPrediction(label: document.label, score: document.score, counts: counts)
+    }
+
+    /// Turns raw logits into a label: too little text, a foreign script, or a best probability
+    /// under the label's threshold give `other`.
+    @inline(__always)
+    func decide(counts: TextCounts, logits: inout [Float]) -> LangIDPrediction {
         if counts.units < thresholds.minUnits || counts.otherLetters > counts.han + counts.latinWords {
             return LangIDPrediction(label: .other, score: 1, counts: counts)
         }
-        model.logits(buffer, into: &logits)
         LangIDModel.softmax(&logits, temperature: model.temperature)
         var best = 0
         for k in logits.indices where logits[k] > logits[best] { best = k }
         let p = logits[best]
-        if p < thresholds.minScore { return LangIDPrediction(label: .other, score: 1 - p, counts: counts) }
-        return LangIDPrediction(label: model.labels[best], score: p, counts: counts)
+        let label = model.labels[best]
+        if p < thresholds.minScore(for: label) { return LangIDPrediction(label: .other, score: 1 - p, counts: counts) }
+        return LangIDPrediction(label: label, score: p, counts: counts)
     }
 
     /// Splits `text` into sentences and classifies each and the whole.
     public func classify(document text: String) -> DocumentLangID {
-        var buffer = FeatureBuffer()
-        var logits = [Float](repeating: 0, count: model.labels.count)
+        var scratch = makeScratch()
         var sentences: [SentenceLangID] = []
         var unitsByLabel: [LangIDLabel: Float] = [:]
         var totalUnits: Float = 0, totalHan = 0, cantoneseHan = 0
         for span in splitter.split(text) {
-            let prediction = classify(span.text, buffer: &buffer, logits: &logits)
+            let prediction = classify(span.text, scratch: &scratch)
             sentences.append(SentenceLangID(span: span, prediction: prediction))
             let units = Float(prediction.counts.units)
             totalUnits += units
@@ -115,5 +145,16 @@ public struct LangIDClassifier: Sendable {
             if foreign / totalUnits >= thresholds.documentMixedShare { label = .mixed; weight += foreign }
         }
         return DocumentLangID(label: label, score: min(1, weight / totalUnits), yueShare: yueShare, sentences: sentences)
+    }
+}
+
+/// Reusable per-thread buffers for classifying sentence after sentence without allocating.
+public struct LangIDScratch {
+    var logits: [Float]
+    var sequence: [UInt32] = []
+
+    init(classes: Int) {
+        logits = [Float](repeating: 0, count: classes)
+        sequence.reserveCapacity(256)
     }
 }

@@ -8,6 +8,8 @@ public struct LangIDThresholds: Sendable, Codable, Equatable {
     public var minUnits: Int = 1
     /// A best probability below this gives `other` (undecided) instead of a guess.
     public var minScore: Float = 0.5
+    /// Per-label overrides of `minScore` (a stricter bar for the labels a pipeline keeps).
+    public var labelMinScore: [LangIDLabel: Float] = [:]
     /// A mostly-Cantonese document with at least this share of English/SWC sentences is `mixed`.
     public var documentMixedShare: Float = 0.3
     /// Longer runs without sentence punctuation are cut into pieces of this many scalars.
@@ -15,8 +17,21 @@ public struct LangIDThresholds: Sendable, Codable, Equatable {
 
     public init() {}
 
+    /// The probability a prediction of `label` needs; below it the answer is `other`.
+    @inline(__always)
+    public func minScore(for label: LangIDLabel) -> Float { labelMinScore[label] ?? minScore }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(minUnits, forKey: .minUnits)
+        try c.encode(minScore, forKey: .minScore)
+        try c.encode(Dictionary(uniqueKeysWithValues: labelMinScore.map { ($0.key.rawValue, $0.value) }), forKey: .labelMinScore)
+        try c.encode(documentMixedShare, forKey: .documentMixedShare)
+        try c.encode(maxSentenceLength, forKey: .maxSentenceLength)
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case minUnits = "min_units", minScore = "min_score"
+        case minUnits = "min_units", minScore = "min_score", labelMinScore = "label_min_score"
         case documentMixedShare = "document_mixed_share", maxSentenceLength = "max_sentence_length"
     }
 
@@ -25,6 +40,13 @@ public struct LangIDThresholds: Sendable, Codable, Equatable {
         let d = LangIDThresholds()
         minUnits = try c.decodeIfPresent(Int.self, forKey: .minUnits) ?? d.minUnits
         minScore = try c.decodeIfPresent(Float.self, forKey: .minScore) ?? d.minScore
+        for (name, score) in try c.decodeIfPresent([String: Float].self, forKey: .labelMinScore) ?? [:] {
+            guard let label = LangIDLabel(rawValue: name), label != .other else {
+                throw DecodingError.dataCorruptedError(forKey: .labelMinScore, in: c,
+                                                       debugDescription: "unknown label '\(name)' (known: yue, zh, en, mixed)")
+            }
+            labelMinScore[label] = score
+        }
         documentMixedShare = try c.decodeIfPresent(Float.self, forKey: .documentMixedShare) ?? d.documentMixedShare
         maxSentenceLength = try c.decodeIfPresent(Int.self, forKey: .maxSentenceLength) ?? d.maxSentenceLength
     }

@@ -1,4 +1,5 @@
 import VernacularCore
+import VernacularLangID
 import VernacularText
 
 /// Every stage a pipeline file can name, gathered from the libraries.
@@ -6,6 +7,7 @@ enum StageCatalog {
     static func registry() -> StageRegistry {
         var registry = StageRegistry()
         TextStages.register(in: &registry)
+        LangIDStages.register(in: &registry)
         return registry
     }
 }

@@ -6,6 +6,9 @@ struct Vern: AsyncParsableCommand {
         commandName: "vern",
         abstract: "Vernacular: raw text in a low-resource language to a clean corpus and a model.",
         version: "0.1.0",
-        subcommands: [Init.self, Run.self, Ingest.self, Doctor.self, Generate.self, Chat.self, Perplexity.self]
+        subcommands: [
+            Init.self, Run.self, Ingest.self, LangID.self,
+            Doctor.self, Generate.self, Chat.self, Perplexity.self,
+        ]
     )
 }

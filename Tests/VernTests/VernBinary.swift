@@ -17,6 +17,11 @@ enum VernBinary {
 
     /// Runs vern to completion with `arguments`, feeding `input` on standard input.
     static func run(_ arguments: [String], input: String? = nil, in folder: String? = nil) throws -> Result {
+        try run(arguments, bytes: input.map { Array($0.utf8) }, in: folder)
+    }
+
+    /// Runs vern with raw bytes on standard input (for input that is not valid UTF-8).
+    static func run(_ arguments: [String], bytes input: [UInt8]?, in folder: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -26,7 +31,7 @@ enum VernBinary {
         process.standardError = stderr
         process.standardInput = stdin
         try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        if let input { stdin.fileHandleForWriting.write(Data(input)) }
         try stdin.fileHandleForWriting.close()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         let err = stderr.fileHandleForReading.readDataToEndOfFile()

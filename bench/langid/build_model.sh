@@ -9,7 +9,7 @@ if ! command -v opencc_dict >/dev/null || [ ! -d /usr/share/man/zh_CN ] || [ ! -
 fi
 python3 -c "import cantofilter, cantonesedetect" 2>/dev/null || python3 -m pip install canto-filter==1.1.4 cantonesedetect==1.1.2
 python3 bench/langid/prepare_data.py --out bench/out/langid
-nice -n 10 swift build -c release --product langid-bench
-.build/release/langid-bench train langs/yue.yaml langs/langid-yue.vlid bench/out/langid/train.tsv
+nice -n 10 swift build -c release --product vern
+.build/release/vern langid train --pack langs/yue.yaml bench/out/langid/train.tsv --output langs/langid-yue.vlid
 sha256sum langs/langid-yue.vlid
 python3 bench/langid/compare.py --eval bench/out/langid/eval.tsv | tee bench/out/langid/results.md

