@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "vern", targets: ["vern"]),
         .library(name: "VernacularCore", targets: ["VernacularCore"]),
         .library(name: "VernacularLangID", targets: ["VernacularLangID"]),
+        .library(name: "VernacularDedup", targets: ["VernacularDedup"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,6 +56,12 @@ let package = Package(
             name: "VernacularLangID",
             dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Deduplication: exact, MinHash LSH near-duplicates (character n-grams for Han) and
+        // repeated lines, in per-shard stages with on-disk sorted runs.
+        .target(
+            name: "VernacularDedup",
+            dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
+        ),
 
         // Trains the default language-ID model and times it against peers (bench/langid/README.md).
         .executableTarget(
@@ -64,7 +71,7 @@ let package = Package(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
-                "VernacularLangID",
+                "VernacularLangID", "VernacularDedup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +82,7 @@ let package = Package(
         .testTarget(name: "VernacularEngineTests", dependencies: ["VernacularEngine"]),
         .testTarget(name: "VernacularModelsTests", dependencies: ["VernacularModels", "VernacularEngine"]),
         .testTarget(name: "VernacularLangIDTests", dependencies: ["VernacularLangID", "VernacularCore"]),
+        .testTarget(name: "VernacularDedupTests", dependencies: ["VernacularDedup", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
     ],
     cxxLanguageStandard: .cxx20

@@ -6,6 +6,6 @@ struct Vern: AsyncParsableCommand {
         commandName: "vern",
         abstract: "Vernacular: raw text in a low-resource language to a clean corpus and a model.",
         version: "0.1.0",
-        subcommands: [Init.self, Run.self, Ingest.self, Doctor.self]
+        subcommands: [Init.self, Run.self, Ingest.self, Doctor.self, Dedup.self]
     )
 }

@@ -1,0 +1,300 @@
+import Synchronization
+import VernacularCore
+
+/// Settings of near-duplicate removal; defaults are Cantonese's (`langs/yue.yaml`, `dedup:`).
+public struct NearDedupOptions: Sendable, Equatable {
+    public var shingles = ShingleOptions()
+    public var minHash = MinHashParameters()
+    public var keep = KeepRule.first
+    /// The `meta` field `KeepRule.score` reads.
+    public var scoreField = "quality_score"
+
+    public init(shingles: ShingleOptions = ShingleOptions(), minHash: MinHashParameters = MinHashParameters(),
+                keep: KeepRule = .first, scoreField: String = "quality_score") {
+        self.shingles = shingles
+        self.minHash = minHash
+        self.keep = keep
+        self.scoreField = scoreField
+    }
+}
+
+/// Per-document facts the keep rule needs, stored by stage 1.
+struct DocumentFacts: BitwiseCopyable {
+    var length: UInt32
+    var score: Float32
+}
+
+/// MinHash LSH near-duplicate removal in four stages, each a separate call so a cluster
+/// executor can run them as separate jobs (the first and last per shard, the second per band):
+///
+/// 1. `signatures(shard:)`: shingles and signs every document; writes the compact signatures
+///    (hashes x 4 bytes per document), ids, lengths/scores, and per band sorted runs of
+///    (band hash, document) records.
+/// 2. `mergeBand(_:)`: merges the runs of one band; documents sharing a band hash become
+///    candidate pairs with the bucket's first document.
+/// 3. `cluster()`: verifies candidate pairs (signature agreement >= threshold x hashes), joins
+///    them by union-find, picks each cluster's keeper and writes per-shard decisions.
+/// 4. `filter(shard:)`: writes the shard's kept documents with `meta.dup_cluster_size` and its
+///    removed records.
+///
+/// Memory bound: stage 1 buffers at most `memoryBudget` bytes of band records over all workers
+/// (16 bytes per document and band; a full buffer becomes a sorted run on disk); stage 2 holds a
+/// 64 KiB buffer per run; stage 3 holds 16 bytes per document (union-find parent and size,
+/// length and score) plus one signature pair, about 160 MB for 10 million documents; stage 4
+/// holds one shard's decisions. Disk: (4 x hashes + 16 x bands + 16) bytes per document
+/// (2.4 KB with the defaults) plus 16 bytes per candidate pair.
+public struct NearDedup: Sendable {
+    public let workspace: DedupWorkspace
+    public let options: NearDedupOptions
+    public let hasher: MinHasher
+    public static let stageName = "near"
+    /// The `meta` field a kept document's cluster size goes in (1 for a document without copies).
+    public static let clusterSizeField = "dup_cluster_size"
+
+    public init(workspace: DedupWorkspace, options: NearDedupOptions) throws {
+        try options.minHash.validate()
+        guard options.shingles.characterNgram >= 1, options.shingles.wordNgram >= 1 else {
+            throw DedupError.badOption("n-gram sizes must be at least 1")
+        }
+        self.workspace = workspace
+        self.options = options
+        hasher = MinHasher(options.minHash)
+    }
+
+    /// Runs the four stages in order with `workers` threads and publishes the output.
+    public func run(workers: Int, progress: DedupProgress? = nil) throws -> DedupSummary {
+        var summary = DedupSummary(stage: NearDedup.stageName)
+        summary.shards = workspace.shardCount
+        try prepare()
+        let shards = workspace.shardCount
+        try timed("signatures", &summary) {
+            let done = Atomic<Int>(0)
+            try forEachInParallel(shards, workers: workers) { shard in
+                try signatures(shard: shard, workers: workers)
+                progress?("near: signatures \(done.add(1, ordering: .relaxed).newValue)/\(shards) shards")
+            }
+        }
+        let pairs = Atomic<Int>(0)
+        try timed("buckets", &summary) {
+            try forEachInParallel(options.minHash.bands, workers: workers) { band in
+                pairs.add(try mergeBand(band), ordering: .relaxed)
+            }
+        }
+        summary.candidatePairs = pairs.load(ordering: .relaxed)
+        progress?("near: \(summary.candidatePairs) candidate pairs from \(options.minHash.bands) bands")
+        let clusterStats = try timed("cluster", &summary) { try cluster() }
+        summary.documentsIn = clusterStats.documents
+        summary.clusters = clusterStats.clusters
+        summary.verifiedPairs = clusterStats.verified
+        summary.rejectedPairs = clusterStats.rejected
+        progress?("near: \(clusterStats.clusters) clusters, \(clusterStats.removed) documents to remove")
+        let counts = Mutex<(kept: Int, removed: Int)>((0, 0))
+        try timed("filter", &summary) {
+            try forEachInParallel(shards, workers: workers) { shard in
+                let (kept, removed) = try filter(shard: shard)
+                counts.withLock { $0.kept += kept; $0.removed += removed }
+            }
+            try workspace.publishRemoved()
+        }
+        (summary.documentsKept, summary.documentsRemoved) = counts.withLock { $0 }
+        return summary
+    }
+
+    /// Empties the work folder and creates the stages' folders.
+    public func prepare() throws {
+        try workspace.prepare(folders: ["signatures", "facts", "pairs"] +
+            (0..<options.minHash.bands).map { "bands/" + bandName($0) })
+    }
+
+    func bandName(_ band: Int) -> String {
+        let digits = String(band)
+        return "band-" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
+    }
+
+    // MARK: Stage 1
+
+    /// Stage 1 for one shard. `workers` is how many shards run at once, to split the memory budget.
+    public func signatures(shard: Int, workers: Int = 1) throws {
+        let parameters = options.minHash
+        let bands = parameters.bands
+        let hashes = parameters.hashes
+        let perBand = workspace.memoryBudget / max(1, workers) / bands / MemoryLayout<KeyedRecord>.stride
+        let runs = (0..<bands).map {
+            SortedRunBuffer(prefix: workspace.work + "/bands/" + bandName($0) + "/" + Shard.name(forIndex: shard), capacity: perBand)
+        }
+        let signatureFile = try RecordWriter<UInt32>(path: workspace.path("signatures", shard: shard, ".sig"))
+        let factsFile = try RecordWriter<DocumentFacts>(path: workspace.path("facts", shard: shard, ".bin"))
+        let ids = try IDStore.Writer(workspace: workspace, shard: shard)
+        let shingler = Shingler(options.shingles)
+        let signature = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: hashes)
+        let compact = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: hashes)
+        let bandHashes = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: bands)
+        defer {
+            signature.deallocate()
+            compact.deallocate()
+            bandHashes.deallocate()
+        }
+        var count = 0
+        try workspace.forEachDocument(shard: shard) { document, position, line in
+            let shingleCount = shingler.shingle(document.text)
+            shingler.shingles.withUnsafeBufferPointer { hasher.signature(of: $0, into: signature) }
+            for index in 0..<hashes { compact[index] = MinHasher.compact(signature[index]) }
+            try signatureFile.append(contentsOf: UnsafeBufferPointer(compact))
+            // A text without letters has no shingles and is nobody's near-duplicate (exact
+            // dedup handles empty and punctuation-only texts).
+            if shingleCount > 0 {
+                hasher.bandHashes(of: UnsafeBufferPointer(signature), into: bandHashes)
+                let key = documentKey(shard: shard, position: position)
+                for band in 0..<bands { try runs[band].append(KeyedRecord(key: bandHashes[band], doc: key)) }
+            }
+            try factsFile.append(DocumentFacts(
+                length: UInt32(clamping: document.text.unicodeScalars.count),
+                score: try score(of: document, file: workspace.inputs[shard], line: line)))
+            try ids.append(document.id)
+            count = position + 1
+        }
+        for run in runs { try run.flush() }
+        try signatureFile.finish()
+        try factsFile.finish()
+        try ids.finish()
+        try workspace.writeShardInfo(ShardInfo(documents: count, path: workspace.inputs[shard]), shard: shard)
+    }
+
+    /// The keep-rule score: the `meta` number, -infinity when absent, an error when not a number.
+    func score(of document: Document, file: String, line: Int) throws -> Float32 {
+        guard options.keep == .score else { return 0 }
+        guard let value = document.meta[options.scoreField], value != .null else { return -.infinity }
+        guard let number = value.doubleValue else {
+            throw DedupError.badRecord(file: file, line: line, message: "meta.\(options.scoreField) is not a number")
+        }
+        return Float32(number)
+    }
+
+    // MARK: Stage 2
+
+    /// Stage 2 for one band; returns the number of candidate pairs written.
+    @discardableResult
+    public func mergeBand(_ band: Int) throws -> Int {
+        let merger = try RunMerger(paths: try workspace.runFiles(in: "bands/" + bandName(band)))
+        let pairs = try RecordWriter<KeyedRecord>(path: workspace.work + "/pairs/" + bandName(band) + ".bin")
+        var bucket: UInt64 = 0
+        var anchor: UInt64? = nil
+        while let record = try merger.next() {
+            if let first = anchor, record.key == bucket {
+                try pairs.append(KeyedRecord(key: first, doc: record.doc))
+            } else {
+                bucket = record.key
+                anchor = record.doc
+            }
+        }
+        try pairs.finish()
+        return pairs.count
+    }
+
+    // MARK: Stage 3
+
+    struct ClusterStats {
+        var documents = 0, clusters = 0, removed = 0, verified = 0, rejected = 0
+    }
+
+    /// Stage 3: needs every shard's stage 1 and every band's stage 2.
+    func cluster() throws -> ClusterStats {
+        let infos = try workspace.readShardInfos()
+        var offsets: [Int] = [0]
+        for info in infos { offsets.append(offsets.last! + info.documents) }
+        let total = offsets.last!
+        guard total < Int(UInt32.max) else { throw DedupError.badOption("more than 4 billion documents in one run") }
+        let dense = { (key: UInt64) -> Int in let (s, p) = splitKey(key); return offsets[s] + p }
+        var stats = ClusterStats(documents: total)
+
+        var sets = UnionFind(count: total)
+        let hashes = options.minHash.hashes
+        let required = options.minHash.requiredAgreements
+        let signatureFiles = try (0..<infos.count).map { try RandomAccessFile(path: workspace.path("signatures", shard: $0, ".sig")) }
+        let a = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: hashes)
+        let b = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: hashes)
+        defer { a.deallocate(); b.deallocate() }
+        func load(_ key: UInt64, into buffer: UnsafeMutableBufferPointer<UInt32>) throws {
+            let (shard, position) = splitKey(key)
+            try signatureFiles[shard].read(into: UnsafeMutableRawBufferPointer(buffer), at: position * hashes * 4)
+        }
+        for band in 0..<options.minHash.bands {
+            let reader = try RecordReader<KeyedRecord>(path: workspace.work + "/pairs/" + bandName(band) + ".bin")
+            while let pair = try reader.next() {
+                let first = dense(pair.key), second = dense(pair.doc)
+                if sets.find(first) == sets.find(second) { continue }
+                try load(pair.key, into: a)
+                try load(pair.doc, into: b)
+                if MinHasher.agreements(UnsafeBufferPointer(a), UnsafeBufferPointer(b)) >= required {
+                    sets.union(first, second)
+                    stats.verified += 1
+                } else {
+                    stats.rejected += 1
+                }
+            }
+        }
+
+        // Facts for the keep rule, then each cluster's size and keeper, indexed by root.
+        var facts: [DocumentFacts] = []
+        facts.reserveCapacity(total)
+        for shard in 0..<infos.count {
+            facts += try RecordReader<DocumentFacts>.readAll(path: workspace.path("facts", shard: shard, ".bin"))
+        }
+        guard facts.count == total else {
+            throw DedupError.badWorkFolder(path: workspace.work + "/facts", message: "\(facts.count) records for \(total) documents")
+        }
+        var size = [UInt32](repeating: 0, count: total)
+        var keeper = [UInt32](repeating: 0, count: total)
+        for index in 0..<total {
+            let root = sets.find(index)
+            if size[root] == 0 || isBetter(index, than: Int(keeper[root]), facts) { keeper[root] = UInt32(index) }
+            size[root] += 1
+        }
+
+        // Decisions, shard by shard in document order.
+        let ids = IDStore(workspace: workspace)
+        let keyOf = { (index: Int) -> UInt64 in
+            var shard = 0
+            while offsets[shard + 1] <= index { shard += 1 }
+            return documentKey(shard: shard, position: index - offsets[shard])
+        }
+        for shard in 0..<infos.count {
+            let writer = try DecisionFile.Writer(path: workspace.path("decisions", shard: shard, ".jsonl"))
+            for index in offsets[shard]..<offsets[shard + 1] {
+                let root = sets.find(index)
+                let clusterSize = Int(size[root])
+                guard clusterSize > 1 else { continue }
+                let position = index - offsets[shard]
+                if Int(keeper[root]) == index {
+                    stats.clusters += 1
+                    try writer.append(Decision(position: position, clusterSize: clusterSize, duplicateOf: nil))
+                } else {
+                    stats.removed += 1
+                    try writer.append(Decision(position: position, clusterSize: clusterSize,
+                                               duplicateOf: try ids.id(of: keyOf(Int(keeper[root])))))
+                }
+            }
+            try writer.finish()
+        }
+        return stats
+    }
+
+    /// The keep rule: true when `candidate` should replace `current` as its cluster's keeper.
+    /// Documents arrive in input order, so "ties go to the first" means "strictly better".
+    func isBetter(_ candidate: Int, than current: Int, _ facts: [DocumentFacts]) -> Bool {
+        switch options.keep {
+        case .first: return false
+        case .longest: return facts[candidate].length > facts[current].length
+        case .score: return facts[candidate].score > facts[current].score
+        }
+    }
+
+    // MARK: Stage 4
+
+    /// Stage 4 for one shard; returns (kept, removed).
+    @discardableResult
+    public func filter(shard: Int) throws -> (Int, Int) {
+        try workspace.applyDecisions(shard: shard, stage: NearDedup.stageName,
+                                     sizeField: NearDedup.clusterSizeField, onlyWithCopies: false)
+    }
+}
