@@ -73,14 +73,14 @@ import VernacularCore
         return documents
     }
 
-    @Test(arguments: [KeepRule.first, .longest, .score])
-    func onDiskStagesMatchTheInMemoryReference(keep: KeepRule) throws {
+    @Test(arguments: [(KeepRule.first, Verification.exact), (.longest, .exact), (.score, .exact), (.first, .signature)])
+    func onDiskStagesMatchTheInMemoryReference(keep: KeepRule, verification: Verification) throws {
         let folder = try TestFolder()
         let documents = editedCorpus()
         for shard in 0..<4 {
             try folder.writeDocuments("part-\(shard).jsonl.zst", Array(documents[(shard * 100)..<(shard * 100 + 100)]))
         }
-        let options = NearDedupOptions(keep: keep)
+        let options = NearDedupOptions(verification: verification, keep: keep)
         // A 4 KiB budget forces many sorted runs per band: the external merge is exercised.
         let workspace = DedupWorkspace(inputs: (0..<4).map { folder.file("part-\($0).jsonl.zst") },
                                        output: folder.file("out"), memoryBudget: 1 << 12)

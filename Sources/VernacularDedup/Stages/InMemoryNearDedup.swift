@@ -16,6 +16,7 @@ public struct InMemoryNearDedup: Sendable {
     public func clusters(texts: [String], scores: [Float]? = nil) -> [(duplicateOf: Int?, clusterSize: Int)] {
         let parameters = options.minHash
         let shingler = Shingler(options.shingles)
+        // Per document: the sorted shingle set (exact verification) or the compact signature.
         var signatures: [[UInt32]] = []
         var buckets = [[UInt64: Int]](repeating: [:], count: parameters.bands)
         var pairs: [(Int, Int)] = []
@@ -26,7 +27,13 @@ public struct InMemoryNearDedup: Sendable {
             signature.withUnsafeMutableBufferPointer { out in
                 shingler.shingles.withUnsafeBufferPointer { hasher.signature(of: $0, into: out) }
             }
-            signatures.append(signature.map(MinHasher.compact))
+            if options.verification == .exact {
+                var set: [UInt32] = []
+                NearDedup.shingleSet(shingler.shingles, into: &set)
+                signatures.append(set)
+            } else {
+                signatures.append(signature.map(MinHasher.compact))
+            }
             guard count > 0 else { continue }
             bandHashes.withUnsafeMutableBufferPointer { out in
                 signature.withUnsafeBufferPointer { hasher.bandHashes(of: $0, into: out) }
@@ -41,10 +48,13 @@ public struct InMemoryNearDedup: Sendable {
         }
         var sets = UnionFind(count: texts.count)
         for (a, b) in pairs where sets.find(a) != sets.find(b) {
-            let agree = signatures[a].withUnsafeBufferPointer { x in
-                signatures[b].withUnsafeBufferPointer { y in MinHasher.agreements(x, y) }
+            let accepted = signatures[a].withUnsafeBufferPointer { x in
+                signatures[b].withUnsafeBufferPointer { y in
+                    options.verification == .exact ? NearDedup.jaccard(x, y) >= parameters.threshold
+                        : MinHasher.agreements(x, y) >= parameters.requiredAgreements
+                }
             }
-            if agree >= parameters.requiredAgreements { sets.union(a, b) }
+            if accepted { sets.union(a, b) }
         }
         var keeper: [Int: Int] = [:]
         var size: [Int: Int] = [:]

@@ -1,18 +1,30 @@
 import Synchronization
 import VernacularCore
 
+/// How a candidate pair is checked before it merges.
+public enum Verification: String, Sendable, Codable, CaseIterable {
+    /// Jaccard of the two documents' shingle sets (stored by stage 1 as sorted 32-bit hashes):
+    /// the threshold means what it says, at about 4 bytes per shingle of disk.
+    case exact
+    /// Share of agreeing signature positions: no extra disk, but with 125 hashes the estimate's
+    /// standard error is 0.04 at J = 0.7, so pairs just above the threshold are often rejected.
+    case signature
+}
+
 /// Settings of near-duplicate removal; defaults are Cantonese's (`langs/yue.yaml`, `dedup:`).
 public struct NearDedupOptions: Sendable, Equatable {
     public var shingles = ShingleOptions()
     public var minHash = MinHashParameters()
+    public var verification = Verification.exact
     public var keep = KeepRule.first
     /// The `meta` field `KeepRule.score` reads.
     public var scoreField = "quality_score"
 
     public init(shingles: ShingleOptions = ShingleOptions(), minHash: MinHashParameters = MinHashParameters(),
-                keep: KeepRule = .first, scoreField: String = "quality_score") {
+                verification: Verification = .exact, keep: KeepRule = .first, scoreField: String = "quality_score") {
         self.shingles = shingles
         self.minHash = minHash
+        self.verification = verification
         self.keep = keep
         self.scoreField = scoreField
     }
@@ -28,11 +40,13 @@ struct DocumentFacts: BitwiseCopyable {
 /// executor can run them as separate jobs (the first and last per shard, the second per band):
 ///
 /// 1. `signatures(shard:)`: shingles and signs every document; writes the compact signatures
-///    (hashes x 4 bytes per document), ids, lengths/scores, and per band sorted runs of
-///    (band hash, document) records.
+///    (hashes x 4 bytes per document) or, for exact verification, the sorted shingle sets (4 bytes
+///    per distinct shingle), ids, lengths/scores, and per band sorted runs of (band hash,
+///    document) records.
 /// 2. `mergeBand(_:)`: merges the runs of one band; documents sharing a band hash become
 ///    candidate pairs with the bucket's first document.
-/// 3. `cluster()`: verifies candidate pairs (signature agreement >= threshold x hashes), joins
+/// 3. `cluster()`: verifies candidate pairs (shingle-set Jaccard, or signature agreement,
+///    >= threshold), joins
 ///    them by union-find, picks each cluster's keeper and writes per-shard decisions.
 /// 4. `filter(shard:)`: writes the shard's kept documents with `meta.dup_cluster_size` and its
 ///    removed records.
@@ -41,8 +55,9 @@ struct DocumentFacts: BitwiseCopyable {
 /// (16 bytes per document and band; a full buffer becomes a sorted run on disk); stage 2 holds a
 /// 64 KiB buffer per run; stage 3 holds 16 bytes per document (union-find parent and size,
 /// length and score) plus one signature pair, about 160 MB for 10 million documents; stage 4
-/// holds one shard's decisions. Disk: (4 x hashes + 16 x bands + 16) bytes per document
-/// (2.4 KB with the defaults) plus 16 bytes per candidate pair.
+/// holds one shard's decisions. Disk: 16 x bands + 16 bytes per document, plus 4 bytes per
+/// distinct shingle (exact verification; about the text's UTF-8 size for Han text) or 4 x hashes
+/// (signature verification), plus 16 bytes per candidate pair.
 public struct NearDedup: Sendable {
     public let workspace: DedupWorkspace
     public let options: NearDedupOptions
@@ -102,7 +117,7 @@ public struct NearDedup: Sendable {
 
     /// Empties the work folder and creates the stages' folders.
     public func prepare() throws {
-        try workspace.prepare(folders: ["signatures", "facts", "pairs"] +
+        try workspace.prepare(folders: ["signatures", "shingles", "facts", "pairs"] +
             (0..<options.minHash.bands).map { "bands/" + bandName($0) })
     }
 
@@ -122,7 +137,13 @@ public struct NearDedup: Sendable {
         let runs = (0..<bands).map {
             SortedRunBuffer(prefix: workspace.work + "/bands/" + bandName($0) + "/" + Shard.name(forIndex: shard), capacity: perBand)
         }
-        let signatureFile = try RecordWriter<UInt32>(path: workspace.path("signatures", shard: shard, ".sig"))
+        let exact = options.verification == .exact
+        // Exact verification needs the shingle sets, signature verification the signatures.
+        let signatureFile = exact ? nil : try RecordWriter<UInt32>(path: workspace.path("signatures", shard: shard, ".sig"))
+        let shingleFile = exact ? try RecordWriter<UInt32>(path: workspace.path("shingles", shard: shard, ".bin")) : nil
+        let shingleOffsets = exact ? try RecordWriter<UInt64>(path: workspace.path("shingles", shard: shard, ".off")) : nil
+        try shingleOffsets?.append(0)
+        var shingleSet: [UInt32] = []
         let factsFile = try RecordWriter<DocumentFacts>(path: workspace.path("facts", shard: shard, ".bin"))
         let ids = try IDStore.Writer(workspace: workspace, shard: shard)
         let shingler = Shingler(options.shingles)
@@ -138,8 +159,15 @@ public struct NearDedup: Sendable {
         try workspace.forEachDocument(shard: shard) { document, position, line in
             let shingleCount = shingler.shingle(document.text)
             shingler.shingles.withUnsafeBufferPointer { hasher.signature(of: $0, into: signature) }
-            for index in 0..<hashes { compact[index] = MinHasher.compact(signature[index]) }
-            try signatureFile.append(contentsOf: UnsafeBufferPointer(compact))
+            if let signatureFile {
+                for index in 0..<hashes { compact[index] = MinHasher.compact(signature[index]) }
+                try signatureFile.append(contentsOf: UnsafeBufferPointer(compact))
+            }
+            if let shingleFile, let shingleOffsets {
+                NearDedup.shingleSet(shingler.shingles, into: &shingleSet)
+                try shingleSet.withUnsafeBufferPointer { try shingleFile.append(contentsOf: $0) }
+                try shingleOffsets.append(UInt64(shingleFile.count))
+            }
             // A text without letters has no shingles and is nobody's near-duplicate (exact
             // dedup handles empty and punctuation-only texts).
             if shingleCount > 0 {
@@ -154,10 +182,44 @@ public struct NearDedup: Sendable {
             count = position + 1
         }
         for run in runs { try run.flush() }
-        try signatureFile.finish()
+        try signatureFile?.finish()
+        try shingleFile?.finish()
+        try shingleOffsets?.finish()
         try factsFile.finish()
         try ids.finish()
         try workspace.writeShardInfo(ShardInfo(documents: count, path: workspace.inputs[shard]), shard: shard)
+    }
+
+    /// The stored form of a shingle set: the high 32 bits of each shingle hash, sorted, without
+    /// repeats. Two different shingles of a pair collide with probability 2^-32 each.
+    static func shingleSet(_ shingles: [UInt64], into set: inout [UInt32]) {
+        set.removeAll(keepingCapacity: true)
+        for shingle in shingles { set.append(UInt32(truncatingIfNeeded: shingle >> 32)) }
+        set.sort()
+        var write = 0
+        for read in set.indices where read == 0 || set[read] != set[write - 1] {
+            set[write] = set[read]
+            write += 1
+        }
+        set.removeLast(set.count - write)
+    }
+
+    /// |A ∩ B| / |A ∪ B| of two sorted sets without repeats.
+    static func jaccard(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Double {
+        var i = 0, j = 0, common = 0
+        while i < a.count, j < b.count {
+            if a[i] == b[j] {
+                common += 1
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        let union = a.count + b.count - common
+        return union == 0 ? 0 : Double(common) / Double(union)
     }
 
     /// The keep-rule score: the `meta` number, -infinity when absent, an error when not a number.
@@ -210,22 +272,36 @@ public struct NearDedup: Sendable {
         var sets = UnionFind(count: total)
         let hashes = options.minHash.hashes
         let required = options.minHash.requiredAgreements
-        let signatureFiles = try (0..<infos.count).map { try RandomAccessFile(path: workspace.path("signatures", shard: $0, ".sig")) }
-        let a = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: hashes)
-        let b = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: hashes)
-        defer { a.deallocate(); b.deallocate() }
-        func load(_ key: UInt64, into buffer: UnsafeMutableBufferPointer<UInt32>) throws {
+        let exact = options.verification == .exact
+        let folder = exact ? "shingles" : "signatures"
+        let dataFiles = try (0..<infos.count).map { try RandomAccessFile(path: workspace.path(folder, shard: $0, exact ? ".bin" : ".sig")) }
+        let offsetFiles = exact ? try (0..<infos.count).map { try RandomAccessFile(path: workspace.path("shingles", shard: $0, ".off")) } : []
+        var a: [UInt32] = [], b: [UInt32] = []
+        /// Reads a document's shingle set or signature.
+        func load(_ key: UInt64, into buffer: inout [UInt32]) throws {
             let (shard, position) = splitKey(key)
-            try signatureFiles[shard].read(into: UnsafeMutableRawBufferPointer(buffer), at: position * hashes * 4)
+            var range: (UInt64, UInt64) = (UInt64(position * hashes), UInt64((position + 1) * hashes))
+            if exact { try withUnsafeMutableBytes(of: &range) { try offsetFiles[shard].read(into: $0, at: position * 8) } }
+            guard range.1 >= range.0 else { throw DedupError.badWorkFolder(path: dataFiles[shard].path, message: "offsets out of order") }
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: repeatElement(0, count: Int(range.1 - range.0)))
+            if !buffer.isEmpty {
+                try buffer.withUnsafeMutableBytes { try dataFiles[shard].read(into: $0, at: Int(range.0) * 4) }
+            }
         }
         for band in 0..<options.minHash.bands {
             let reader = try RecordReader<KeyedRecord>(path: workspace.work + "/pairs/" + bandName(band) + ".bin")
             while let pair = try reader.next() {
                 let first = dense(pair.key), second = dense(pair.doc)
                 if sets.find(first) == sets.find(second) { continue }
-                try load(pair.key, into: a)
-                try load(pair.doc, into: b)
-                if MinHasher.agreements(UnsafeBufferPointer(a), UnsafeBufferPointer(b)) >= required {
+                try load(pair.key, into: &a)
+                try load(pair.doc, into: &b)
+                let accepted = a.withUnsafeBufferPointer { x in
+                    b.withUnsafeBufferPointer { y in
+                        exact ? NearDedup.jaccard(x, y) >= options.minHash.threshold : MinHasher.agreements(x, y) >= required
+                    }
+                }
+                if accepted {
                     sets.union(first, second)
                     stats.verified += 1
                 } else {

@@ -20,6 +20,7 @@ extension Vern {
 }
 
 extension KeepRule: ExpressibleByArgument {}
+extension Verification: ExpressibleByArgument {}
 
 /// Inputs, output and resources shared by the dedup subcommands.
 struct DedupRunOptions: ParsableArguments {
@@ -134,6 +135,8 @@ extension Vern.Dedup {
         var rows: Int?
         @Option(help: "Seed of the hash functions.")
         var seed: UInt64?
+        @Option(help: "How candidate pairs are checked: exact (shingle-set Jaccard) or signature (agreement).")
+        var verify: Verification = .exact
         @Option(help: "Which document of a cluster stays: \(KeepRule.allCases.map(\.rawValue).joined(separator: ", ")).")
         var keep: KeepRule = .first
         @Option(help: "The numeric meta field '--keep score' compares.")
@@ -148,6 +151,7 @@ extension Vern.Dedup {
             if let bands { options.minHash.bands = bands }
             if let rows { options.minHash.rows = rows }
             if let seed { options.minHash.seed = seed }
+            options.verification = verify
             options.keep = keep
             options.scoreField = scoreField
             return options
