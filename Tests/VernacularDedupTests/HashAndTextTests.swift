@@ -51,9 +51,16 @@ import Testing
     }
 
     @Test func nfkcFastPathMatchesFoundation() {
-        for text in Sentences.all + ["ｆｕｌｌ　ｗｉｄｔｈ", "兀", "Ⅻ", "㍿"] {
-            #expect(TextNormalizer.nfkc(text) == text.precomposedStringWithCompatibilityMapping)
+        // The fast path leaves full-width ASCII for the per-scalar width fold; together they must
+        // equal Foundation's NFKC.
+        let folded = { (text: String) in
+            String(String.UnicodeScalarView(TextNormalizer.nfkc(text).unicodeScalars.map(TextNormalizer.widthFolded)))
         }
+        for text in Sentences.all + ["ｆｕｌｌ　ｗｉｄｔｈ！？", "兀", "Ⅻ", "㍿", "ｅ\u{301}", "（轉載）２０２６"] {
+            #expect(folded(text) == text.precomposedStringWithCompatibilityMapping, "\(text)")
+        }
+        let off = TextNormalizer(TextNormalization(nfkc: false, lowercase: false, stripPunctuation: false))
+        #expect(off.normalize("ＡＢ，") == "ＡＢ，")
     }
 }
 

@@ -53,7 +53,8 @@ public final class Shingler {
                 wordLength = 0
             }
         }
-        for scalar in source.unicodeScalars {
+        for original in source.unicodeScalars {
+            let scalar = normalization.nfkc ? TextNormalizer.widthFolded(original) : original
             let kind = ScalarClass.of(scalar)
             switch kind {
             case .character:

@@ -56,7 +56,8 @@ public struct TextNormalizer: Sendable {
         // Cantonese characters is a habit of the writer or the converter, not part of the text.
         var pendingSpace = false
         var previous = ScalarClass.space
-        for scalar in source.unicodeScalars {
+        for original in source.unicodeScalars {
+            let scalar = options.nfkc ? TextNormalizer.widthFolded(original) : original
             let kind = ScalarClass.of(scalar)
             switch kind {
             case .space where options.foldWhitespace:
@@ -105,9 +106,11 @@ public struct TextNormalizer: Sendable {
     }
 
     /// NFKC through Foundation, skipped when every scalar is one NFKC leaves alone (ASCII, the
-    /// main CJK ideograph blocks, 、。「」『』): most Cantonese text, and the hot path.
+    /// main CJK ideograph blocks, 、。「」『』) or one `widthFolded` maps the way NFKC would
+    /// (full-width ASCII such as ，！？, the ideographic space): most Cantonese text, and the hot
+    /// path. Callers that skip Foundation this way must pass every scalar through `widthFolded`.
     public static func nfkc(_ text: String) -> String {
-        for scalar in text.unicodeScalars where !isNFKCStable(scalar.value) {
+        for scalar in text.unicodeScalars where !isNFKCStable(scalar.value) && !isWidthFoldable(scalar.value) {
             return text.precomposedStringWithCompatibilityMapping
         }
         return text
@@ -117,6 +120,22 @@ public struct TextNormalizer: Sendable {
     static func isNFKCStable(_ value: UInt32) -> Bool {
         value < 0x80 || (value >= 0x4E00 && value <= 0x9FFF) || (value >= 0x3400 && value <= 0x4DBF)
             || value == 0x3001 || value == 0x3002 || (value >= 0x300C && value <= 0x300F)
+    }
+
+    @inline(__always)
+    static func isWidthFoldable(_ value: UInt32) -> Bool {
+        (value >= 0xFF01 && value <= 0xFF5E) || value == 0x3000
+    }
+
+    /// NFKC's mapping of full-width ASCII (U+FF01-FF5E, to U+0021-007E) and the ideographic space
+    /// (to U+0020); other scalars unchanged. Idempotent, so applying it after Foundation's NFKC
+    /// is harmless.
+    @inline(__always)
+    static func widthFolded(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        let value = scalar.value
+        if value >= 0xFF01 && value <= 0xFF5E { return Unicode.Scalar(value - 0xFEE0)! }
+        if value == 0x3000 { return " " }
+        return scalar
     }
 }
 
