@@ -59,6 +59,11 @@ import Testing
         for text in Sentences.all + ["ｆｕｌｌ　ｗｉｄｔｈ！？", "兀", "Ⅻ", "㍿", "ｅ\u{301}", "（轉載）２０２６"] {
             #expect(folded(text) == text.precomposedStringWithCompatibilityMapping, "\(text)")
         }
+        // Punctuation left to the caller to strip: equal once punctuation is gone.
+        let strip = TextNormalizer()
+        for text in ["等等…佢話︰好﹐", "《明報》“新聞”—𡃉"] {
+            #expect(strip.normalize(text) == strip.normalize(text.precomposedStringWithCompatibilityMapping))
+        }
         let off = TextNormalizer(TextNormalization(nfkc: false, lowercase: false, stripPunctuation: false))
         #expect(off.normalize("ＡＢ，") == "ＡＢ，")
     }

@@ -105,14 +105,15 @@ public struct MinHasher: Sendable {
     public func signature(of shingles: UnsafeBufferPointer<UInt64>, into signature: UnsafeMutableBufferPointer<UInt64>) {
         let k = parameters.hashes
         precondition(signature.count >= k, "signature buffer too small")
-        for index in 0..<k { signature[index] = .max }
+        // Hash-major order: each minimum stays in a register while the shingles (a few KB, in
+        // L1 cache) stream past; shingle-major order loads and stores the signature per value.
         multipliers.withUnsafeBufferPointer { a in
             addends.withUnsafeBufferPointer { b in
-                for x in shingles {
-                    for index in 0..<k {
-                        let value = a[index] &* x &+ b[index]
-                        if value < signature[index] { signature[index] = value }
-                    }
+                for index in 0..<k {
+                    let multiplier = a[index], addend = b[index]
+                    var minimum = UInt64.max
+                    for x in shingles { minimum = Swift.min(minimum, multiplier &* x &+ addend) }
+                    signature[index] = minimum
                 }
             }
         }

@@ -40,8 +40,8 @@ struct DocumentFacts: BitwiseCopyable {
 /// executor can run them as separate jobs (the first and last per shard, the second per band):
 ///
 /// 1. `signatures(shard:)`: shingles and signs every document; writes the compact signatures
-///    (hashes x 4 bytes per document) or, for exact verification, the sorted shingle sets (4 bytes
-///    per distinct shingle), ids, lengths/scores, and per band sorted runs of (band hash,
+///    (hashes x 4 bytes per document) or, for exact verification, the shingle hashes (4 bytes
+///    per shingle), ids, lengths/scores, and per band sorted runs of (band hash,
 ///    document) records.
 /// 2. `mergeBand(_:)`: merges the runs of one band; documents sharing a band hash become
 ///    candidate pairs with the bucket's first document.
@@ -56,7 +56,7 @@ struct DocumentFacts: BitwiseCopyable {
 /// 64 KiB buffer per run; stage 3 holds 16 bytes per document (union-find parent and size,
 /// length and score) plus one signature pair, about 160 MB for 10 million documents; stage 4
 /// holds one shard's decisions. Disk: 16 x bands + 16 bytes per document, plus 4 bytes per
-/// distinct shingle (exact verification; about the text's UTF-8 size for Han text) or 4 x hashes
+/// shingle (exact verification; about the text's UTF-8 size for Han text) or 4 x hashes
 /// (signature verification), plus 16 bytes per candidate pair.
 public struct NearDedup: Sendable {
     public let workspace: DedupWorkspace
@@ -164,7 +164,10 @@ public struct NearDedup: Sendable {
                 try signatureFile.append(contentsOf: UnsafeBufferPointer(compact))
             }
             if let shingleFile, let shingleOffsets {
-                NearDedup.shingleSet(shingler.shingles, into: &shingleSet)
+                // Stored unsorted: only documents in candidate pairs are ever read back, so
+                // sorting happens there, for few documents.
+                shingleSet.removeAll(keepingCapacity: true)
+                for shingle in shingler.shingles { shingleSet.append(UInt32(truncatingIfNeeded: shingle >> 32)) }
                 try shingleSet.withUnsafeBufferPointer { try shingleFile.append(contentsOf: $0) }
                 try shingleOffsets.append(UInt64(shingleFile.count))
             }
@@ -190,11 +193,16 @@ public struct NearDedup: Sendable {
         try workspace.writeShardInfo(ShardInfo(documents: count, path: workspace.inputs[shard]), shard: shard)
     }
 
-    /// The stored form of a shingle set: the high 32 bits of each shingle hash, sorted, without
+    /// The compared form of a shingle set: the high 32 bits of each shingle hash, sorted, without
     /// repeats. Two different shingles of a pair collide with probability 2^-32 each.
     static func shingleSet(_ shingles: [UInt64], into set: inout [UInt32]) {
         set.removeAll(keepingCapacity: true)
         for shingle in shingles { set.append(UInt32(truncatingIfNeeded: shingle >> 32)) }
+        sortedUnique(&set)
+    }
+
+    /// Sorts in place and drops repeats.
+    static func sortedUnique(_ set: inout [UInt32]) {
         set.sort()
         var write = 0
         for read in set.indices where read == 0 || set[read] != set[write - 1] {
@@ -277,6 +285,7 @@ public struct NearDedup: Sendable {
         let dataFiles = try (0..<infos.count).map { try RandomAccessFile(path: workspace.path(folder, shard: $0, exact ? ".bin" : ".sig")) }
         let offsetFiles = exact ? try (0..<infos.count).map { try RandomAccessFile(path: workspace.path("shingles", shard: $0, ".off")) } : []
         var a: [UInt32] = [], b: [UInt32] = []
+        var loadedFirst = UInt64.max
         /// Reads a document's shingle set or signature.
         func load(_ key: UInt64, into buffer: inout [UInt32]) throws {
             let (shard, position) = splitKey(key)
@@ -288,13 +297,18 @@ public struct NearDedup: Sendable {
             if !buffer.isEmpty {
                 try buffer.withUnsafeMutableBytes { try dataFiles[shard].read(into: $0, at: Int(range.0) * 4) }
             }
+            if exact { NearDedup.sortedUnique(&buffer) }
         }
         for band in 0..<options.minHash.bands {
             let reader = try RecordReader<KeyedRecord>(path: workspace.work + "/pairs/" + bandName(band) + ".bin")
             while let pair = try reader.next() {
                 let first = dense(pair.key), second = dense(pair.doc)
                 if sets.find(first) == sets.find(second) { continue }
-                try load(pair.key, into: &a)
+                // Pairs of a bucket share their first document: load it once.
+                if pair.key != loadedFirst {
+                    try load(pair.key, into: &a)
+                    loadedFirst = pair.key
+                }
                 try load(pair.doc, into: &b)
                 let accepted = a.withUnsafeBufferPointer { x in
                     b.withUnsafeBufferPointer { y in

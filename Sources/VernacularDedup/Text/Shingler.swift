@@ -41,7 +41,8 @@ public final class Shingler {
         tokens.removeAll(keepingCapacity: true)
         shingles.removeAll(keepingCapacity: true)
         let normalization = options.normalization
-        let source = normalization.nfkc ? TextNormalizer.nfkc(text) : text
+        // Punctuation never reaches a shingle, so it needs no NFKC.
+        let source = normalization.nfkc ? TextNormalizer.nfkc(text, strippingPunctuation: true) : text
         var characterTokens = 0
         var word: UInt64 = 0
         var wordLength: UInt64 = 0

@@ -50,7 +50,7 @@ public struct TextNormalizer: Sendable {
     /// The normalised text as UTF-8, appended to `out` (cleared first) so callers reuse one buffer.
     public func normalize(_ text: String, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
-        let source = options.nfkc ? TextNormalizer.nfkc(text) : text
+        let source = options.nfkc ? TextNormalizer.nfkc(text, strippingPunctuation: options.stripPunctuation) : text
         // A removed punctuation mark separates like a space ("hello,world" = "hello world"), and
         // a space next to a Han (or other unspaced-script) character is dropped: spacing between
         // Cantonese characters is a habit of the writer or the converter, not part of the text.
@@ -109,17 +109,36 @@ public struct TextNormalizer: Sendable {
     /// main CJK ideograph blocks, 、。「」『』) or one `widthFolded` maps the way NFKC would
     /// (full-width ASCII such as ，！？, the ideographic space): most Cantonese text, and the hot
     /// path. Callers that skip Foundation this way must pass every scalar through `widthFolded`.
-    public static func nfkc(_ text: String) -> String {
+    /// With `strippingPunctuation`, the caller also promises to drop punctuation, so marks whose
+    /// NFKC is punctuation too (… ︰ ﹐) need no mapping either.
+    public static func nfkc(_ text: String, strippingPunctuation: Bool = false) -> String {
         for scalar in text.unicodeScalars where !isNFKCStable(scalar.value) && !isWidthFoldable(scalar.value) {
+            if strippingPunctuation, isPunctuationToPunctuation(scalar.value) { continue }
             return text.precomposedStringWithCompatibilityMapping
         }
         return text
     }
 
+    /// Scalars NFKC leaves alone and that never compose with a neighbour (checked against
+    /// Python's unicodedata): ASCII, CJK ideographs (URO, extensions A-G, not the compatibility
+    /// blocks), CJK brackets and common quotes and dashes.
     @inline(__always)
     static func isNFKCStable(_ value: UInt32) -> Bool {
-        value < 0x80 || (value >= 0x4E00 && value <= 0x9FFF) || (value >= 0x3400 && value <= 0x4DBF)
-            || value == 0x3001 || value == 0x3002 || (value >= 0x300C && value <= 0x300F)
+        if value < 0x80 || (value >= 0x4E00 && value <= 0x9FFF) || (value >= 0x3400 && value <= 0x4DBF) { return true }
+        switch value {
+        case 0x3001, 0x3002, 0x3008...0x3011, 0x00B7, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D,
+             0x20000...0x2A6DF, 0x2A700...0x2EBEF, 0x30000...0x3134F:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Punctuation whose NFKC form is punctuation: … (U+2026) and the small and vertical forms
+    /// U+FE30, U+FE50-FE57.
+    @inline(__always)
+    static func isPunctuationToPunctuation(_ value: UInt32) -> Bool {
+        value == 0x2026 || value == 0xFE30 || (value >= 0xFE50 && value <= 0xFE57 && value != 0xFE53)
     }
 
     @inline(__always)
