@@ -113,6 +113,17 @@ import Testing
         }
     }
 
+    @Test func radixSortAgreesWithTheStandardSort() {
+        var random = SplitMix64(seed: 11)
+        var scratch: [UInt32] = []
+        for count in [0, 5, 33, 250, 4000] {
+            var values = (0..<count).map { _ in UInt32(truncatingIfNeeded: random.next() % (count > 100 ? 1 << 32 : 50)) }
+            let expected = values.sorted()
+            NearDedup.radixSort(&values, scratch: &scratch)
+            #expect(values == expected)
+        }
+    }
+
     @Test func sCurveOfTheDefaults() {
         let defaults = MinHashParameters()
         #expect(abs(defaults.candidateProbability(jaccard: 0.7) - 0.990) < 0.001)

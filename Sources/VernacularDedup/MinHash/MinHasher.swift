@@ -107,13 +107,37 @@ public struct MinHasher: Sendable {
         precondition(signature.count >= k, "signature buffer too small")
         // Hash-major order: each minimum stays in a register while the shingles (a few KB, in
         // L1 cache) stream past; shingle-major order loads and stores the signature per value.
+        // Four hashes per pass give four independent compare chains, so the CPU overlaps them
+        // instead of waiting on one chain's latency.
         multipliers.withUnsafeBufferPointer { a in
             addends.withUnsafeBufferPointer { b in
-                for index in 0..<k {
+                var index = 0
+                while index + 4 <= k {
+                    let a0 = a[index], a1 = a[index + 1], a2 = a[index + 2], a3 = a[index + 3]
+                    let b0 = b[index], b1 = b[index + 1], b2 = b[index + 2], b3 = b[index + 3]
+                    var m0 = UInt64.max, m1 = UInt64.max, m2 = UInt64.max, m3 = UInt64.max
+                    for x in shingles {
+                        let v0 = a0 &* x &+ b0, v1 = a1 &* x &+ b1, v2 = a2 &* x &+ b2, v3 = a3 &* x &+ b3
+                        m0 = v0 < m0 ? v0 : m0
+                        m1 = v1 < m1 ? v1 : m1
+                        m2 = v2 < m2 ? v2 : m2
+                        m3 = v3 < m3 ? v3 : m3
+                    }
+                    signature[index] = m0
+                    signature[index + 1] = m1
+                    signature[index + 2] = m2
+                    signature[index + 3] = m3
+                    index += 4
+                }
+                while index < k {
                     let multiplier = a[index], addend = b[index]
                     var minimum = UInt64.max
-                    for x in shingles { minimum = Swift.min(minimum, multiplier &* x &+ addend) }
+                    for x in shingles {
+                        let value = multiplier &* x &+ addend
+                        minimum = value < minimum ? value : minimum
+                    }
                     signature[index] = minimum
+                    index += 1
                 }
             }
         }

@@ -28,8 +28,8 @@ public struct InMemoryNearDedup: Sendable {
                 shingler.shingles.withUnsafeBufferPointer { hasher.signature(of: $0, into: out) }
             }
             if options.verification == .exact {
-                var set: [UInt32] = []
-                NearDedup.shingleSet(shingler.shingles, into: &set)
+                var set: [UInt32] = [], scratch: [UInt32] = []
+                NearDedup.shingleSet(shingler.shingles, into: &set, scratch: &scratch)
                 signatures.append(set)
             } else {
                 signatures.append(signature.map(MinHasher.compact))

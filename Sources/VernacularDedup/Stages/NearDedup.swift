@@ -40,8 +40,8 @@ struct DocumentFacts: BitwiseCopyable {
 /// executor can run them as separate jobs (the first and last per shard, the second per band):
 ///
 /// 1. `signatures(shard:)`: shingles and signs every document; writes the compact signatures
-///    (hashes x 4 bytes per document) or, for exact verification, the shingle hashes (4 bytes
-///    per shingle), ids, lengths/scores, and per band sorted runs of (band hash,
+///    (hashes x 4 bytes per document) or, for exact verification, the sorted shingle sets (4 bytes
+///    per distinct shingle), ids, lengths/scores, and per band sorted runs of (band hash,
 ///    document) records.
 /// 2. `mergeBand(_:)`: merges the runs of one band; documents sharing a band hash become
 ///    candidate pairs with the bucket's first document.
@@ -56,7 +56,7 @@ struct DocumentFacts: BitwiseCopyable {
 /// 64 KiB buffer per run; stage 3 holds 16 bytes per document (union-find parent and size,
 /// length and score) plus one signature pair, about 160 MB for 10 million documents; stage 4
 /// holds one shard's decisions. Disk: 16 x bands + 16 bytes per document, plus 4 bytes per
-/// shingle (exact verification; about the text's UTF-8 size for Han text) or 4 x hashes
+/// distinct shingle (exact verification; about the text's UTF-8 size for Han text) or 4 x hashes
 /// (signature verification), plus 16 bytes per candidate pair.
 public struct NearDedup: Sendable {
     public let workspace: DedupWorkspace
@@ -143,7 +143,7 @@ public struct NearDedup: Sendable {
         let shingleFile = exact ? try RecordWriter<UInt32>(path: workspace.path("shingles", shard: shard, ".bin")) : nil
         let shingleOffsets = exact ? try RecordWriter<UInt64>(path: workspace.path("shingles", shard: shard, ".off")) : nil
         try shingleOffsets?.append(0)
-        var shingleSet: [UInt32] = []
+        var shingleSet: [UInt32] = [], scratch: [UInt32] = []
         let factsFile = try RecordWriter<DocumentFacts>(path: workspace.path("facts", shard: shard, ".bin"))
         let ids = try IDStore.Writer(workspace: workspace, shard: shard)
         let shingler = Shingler(options.shingles)
@@ -164,10 +164,8 @@ public struct NearDedup: Sendable {
                 try signatureFile.append(contentsOf: UnsafeBufferPointer(compact))
             }
             if let shingleFile, let shingleOffsets {
-                // Stored unsorted: only documents in candidate pairs are ever read back, so
-                // sorting happens there, for few documents.
-                shingleSet.removeAll(keepingCapacity: true)
-                for shingle in shingler.shingles { shingleSet.append(UInt32(truncatingIfNeeded: shingle >> 32)) }
+                // Sorted here, where shards run in parallel, not in the single-threaded cluster stage.
+                NearDedup.shingleSet(shingler.shingles, into: &shingleSet, scratch: &scratch)
                 try shingleSet.withUnsafeBufferPointer { try shingleFile.append(contentsOf: $0) }
                 try shingleOffsets.append(UInt64(shingleFile.count))
             }
@@ -179,7 +177,8 @@ public struct NearDedup: Sendable {
                 for band in 0..<bands { try runs[band].append(KeyedRecord(key: bandHashes[band], doc: key)) }
             }
             try factsFile.append(DocumentFacts(
-                length: UInt32(clamping: document.text.unicodeScalars.count),
+                // Counting scalars walks the whole text: only the longest rule needs it.
+                length: options.keep == .longest ? UInt32(clamping: document.text.unicodeScalars.count) : 0,
                 score: try score(of: document, file: workspace.inputs[shard], line: line)))
             try ids.append(document.id)
             count = position + 1
@@ -195,15 +194,51 @@ public struct NearDedup: Sendable {
 
     /// The compared form of a shingle set: the high 32 bits of each shingle hash, sorted, without
     /// repeats. Two different shingles of a pair collide with probability 2^-32 each.
-    static func shingleSet(_ shingles: [UInt64], into set: inout [UInt32]) {
+    static func shingleSet(_ shingles: [UInt64], into set: inout [UInt32], scratch: inout [UInt32]) {
         set.removeAll(keepingCapacity: true)
         for shingle in shingles { set.append(UInt32(truncatingIfNeeded: shingle >> 32)) }
-        sortedUnique(&set)
+        radixSort(&set, scratch: &scratch)
+        sortedUnique(&set, alreadySorted: true)
     }
 
-    /// Sorts in place and drops repeats.
-    static func sortedUnique(_ set: inout [UInt32]) {
-        set.sort()
+    /// Least-significant-digit radix sort, 8 bits a pass: shingle hashes are uniform, and four
+    /// linear passes beat the standard library's comparison sort by several times here.
+    static func radixSort(_ values: inout [UInt32], scratch: inout [UInt32]) {
+        let count = values.count
+        guard count > 32 else {
+            values.sort()
+            return
+        }
+        if scratch.count < count { scratch = [UInt32](repeating: 0, count: count) }
+        var counts = [Int](repeating: 0, count: 256)
+        values.withUnsafeMutableBufferPointer { source in
+            scratch.withUnsafeMutableBufferPointer { target in
+                var from = source, to = target
+                for shift in stride(from: UInt32(0), to: 32, by: 8) {
+                    for index in 0..<256 { counts[index] = 0 }
+                    for index in 0..<count { counts[Int((from[index] >> shift) & 0xFF)] += 1 }
+                    var total = 0
+                    for index in 0..<256 {
+                        let bucket = counts[index]
+                        counts[index] = total
+                        total += bucket
+                    }
+                    for index in 0..<count {
+                        let value = from[index]
+                        let digit = Int((value >> shift) & 0xFF)
+                        to[counts[digit]] = value
+                        counts[digit] += 1
+                    }
+                    swap(&from, &to)
+                }
+                // Four passes: the sorted data is back in `values`.
+            }
+        }
+    }
+
+    /// Sorts in place (unless told it is sorted) and drops repeats.
+    static func sortedUnique(_ set: inout [UInt32], alreadySorted: Bool = false) {
+        if !alreadySorted { set.sort() }
         var write = 0
         for read in set.indices where read == 0 || set[read] != set[write - 1] {
             set[write] = set[read]
@@ -297,7 +332,6 @@ public struct NearDedup: Sendable {
             if !buffer.isEmpty {
                 try buffer.withUnsafeMutableBytes { try dataFiles[shard].read(into: $0, at: Int(range.0) * 4) }
             }
-            if exact { NearDedup.sortedUnique(&buffer) }
         }
         for band in 0..<options.minHash.bands {
             let reader = try RecordReader<KeyedRecord>(path: workspace.work + "/pairs/" + bandName(band) + ".bin")
