@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VernacularLangID", targets: ["VernacularLangID"]),
         .library(name: "VernacularTokenizer", targets: ["VernacularTokenizer"]),
         .library(name: "VernacularWeights", targets: ["VernacularWeights"]),
+        .library(name: "VernacularDedup", targets: ["VernacularDedup"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -61,12 +62,18 @@ let package = Package(
         .target(name: "VernacularTokenizer"),
         // Model weight files (GGUF, safetensors): memory-mapped readers and CPU dequantisation.
         .target(name: "VernacularWeights"),
+        // Deduplication: exact, MinHash LSH near-duplicates (character n-grams for Han) and
+        // repeated lines, in per-shard stages with on-disk sorted runs.
+        .target(
+            name: "VernacularDedup",
+            dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
+        ),
 
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
-                "VernacularLangID",
+                "VernacularLangID", "VernacularDedup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +84,7 @@ let package = Package(
         .testTarget(name: "VernacularEngineTests", dependencies: ["VernacularEngine"]),
         .testTarget(name: "VernacularModelsTests", dependencies: ["VernacularModels", "VernacularEngine"]),
         .testTarget(name: "VernacularLangIDTests", dependencies: ["VernacularLangID", "VernacularCore"]),
+        .testTarget(name: "VernacularDedupTests", dependencies: ["VernacularDedup", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
         .testTarget(
             name: "VernacularTokenizerTests", dependencies: ["VernacularTokenizer"],

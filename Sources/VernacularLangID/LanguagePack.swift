@@ -76,7 +76,8 @@ public struct LanguagePack: Sendable, Equatable {
         }
     }
 
-    private static let topKeys = ["code", "name", "model", "markers", "thresholds", "training"]
+    /// `dedup` belongs to VernacularDedup (`DedupPackSettings`), which checks its own keys.
+    private static let topKeys = ["code", "name", "model", "markers", "thresholds", "training", "dedup"]
 
     /// Reads and checks a pack; unknown keys anywhere are errors naming key and line.
     public static func load(from url: URL) throws -> LanguagePack {
