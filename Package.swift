@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "VernacularTextTests", dependencies: ["VernacularText"]),
         .testTarget(name: "VernacularIngestTests", dependencies: ["VernacularIngest"]),
         .testTarget(name: "VernacularEngineTests", dependencies: ["VernacularEngine"]),
-        .testTarget(name: "VernacularModelsTests", dependencies: ["VernacularModels", "VernacularEngine"]),
+        .testTarget(name: "VernacularModelsTests", dependencies: ["VernacularModels", "VernacularEngine", "VernacularIngest"]),
         .testTarget(name: "VernacularLangIDTests", dependencies: ["VernacularLangID", "VernacularCore"]),
         .testTarget(name: "VernacularDedupTests", dependencies: ["VernacularDedup", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import VernacularCore
 
@@ -63,5 +64,16 @@ import Testing
         let spec = try PipelineSpec.parse(yaml: "input: {paths: [a]}\noutput: {dir: o}\nstages:\n  - f: {min_char: 3}\n", file: "p")
         let options = StageOptions(stageName: "f", node: spec.stages[0].options, file: "p")
         #expect(throws: PipelineFileError.self) { try options.decode(Options.self) }
+    }
+}
+
+@Suite struct InputExpansionTests {
+    @Test func foldersStandForTheirFilesAndEmptyPatternsAreErrors() throws {
+        let folder = try TestFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("corpus"), withIntermediateDirectories: true)
+        try folder.write("corpus/b.jsonl", "{}\n")
+        try folder.write("corpus/a.jsonl", "{}\n")
+        #expect(try ShardPlanner.expand([folder.file("corpus")]) == [folder.file("corpus/a.jsonl"), folder.file("corpus/b.jsonl")])
+        #expect(throws: IOError.self) { try ShardPlanner.expand([folder.file("nothing/*.jsonl")]) }
     }
 }

@@ -58,3 +58,41 @@ import Testing
         #expect(diagnostics.matmulGFLOPS > 0)
     }
 }
+
+@Suite struct QuantizedMatmulTests {
+    @Test func avx2DotProductMatchesReference() throws {
+        #expect(try q8KernelSelfTest(inputs: 576) < 1e-5)
+        #expect(try q8KernelSelfTest(inputs: 2048) < 1e-5)
+    }
+
+    @Test func q8MatmulIsCloseToFloatMatmul() throws {
+        let n = 96, k = 256
+        let weight = try randomNormal([n, k], seed: 3)
+        for rows in [1, 3] {
+            let x = try randomNormal([1, rows, k], seed: 4)
+            let exact = try matmul(x, transposedLast(weight)).asFloats()
+            let quantised = try q8Matmul(x, Q8Weight(weight)).asFloats()
+            #expect(quantised.count == rows * n)
+            let scale = exact.map { Swift.abs($0) }.max()!
+            let worst = zip(exact, quantised).map { Swift.abs($0 - $1) }.max()!
+            // Two 8-bit roundings per product: about 1% of the largest output.
+            #expect(worst / scale < 0.02, "worst \(worst) of \(scale)")
+        }
+    }
+
+    @Test func largeOutputsUseTheHelperThreadAndStayCorrect() throws {
+        let n = 1024, k = 512
+        let weight = try randomNormal([n, k], seed: 8)
+        let x = try randomNormal([1, 1, k], seed: 9)
+        let exact = try matmul(x, transposedLast(weight)).asFloats()
+        let quantised = try q8Matmul(x, Q8Weight(weight)).asFloats()
+        let scale = exact.map { Swift.abs($0) }.max()!
+        #expect(zip(exact, quantised).map { Swift.abs($0 - $1) }.max()! / scale < 0.02)
+    }
+
+    @Test func mismatchedShapesThrow() throws {
+        let weight = try Q8Weight(randomNormal([8, 64], seed: 1))
+        #expect(throws: EngineError.self) { try q8Matmul(randomNormal([1, 32], seed: 2), weight) }
+        #expect(throws: EngineError.self) { try Q8Weight(randomNormal([8, 50], seed: 1)) }
+    }
+}

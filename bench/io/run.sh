@@ -27,8 +27,11 @@ zstd_pipe() {
 }
 datatrove_run() { rm -rf "$work/dt-out" "$work/dt-logs"; python3 "$root/bench/io/datatrove_io.py" "$work/corpus" "$work/dt-out" "$work/dt-logs"; }
 
-time_runs "vern run (no-op stage)" "$runs" vern_run; ours=$MEDIAN
-time_runs "zstd -dc | zstd -c" "$runs" zstd_pipe; floor=$MEDIAN
-time_runs "datatrove reader->writer" "$runs" datatrove_run; peer=$MEDIAN
+# /usr/bin/time runs programs, not shell functions: export them and time `bash -c NAME`.
+export vern work root
+export -f vern_run zstd_pipe datatrove_run
+time_runs "vern run (no-op stage)" "$runs" bash -c vern_run; ours=$MEDIAN
+time_runs "zstd -dc | zstd -c" "$runs" bash -c zstd_pipe; floor=$MEDIAN
+time_runs "datatrove reader->writer" "$runs" bash -c datatrove_run; peer=$MEDIAN
 echo "vern / zstd pipe: $(ratio "$ours" "$floor")x   (goal <= 1.5)"
 echo "datatrove / vern: $(ratio "$peer" "$ours")x   (goal >= 5)"

@@ -48,9 +48,14 @@ public enum ShardPlanner {
     public static func expand(_ patterns: [String]) throws -> [String] {
         var files: [String] = []
         for pattern in patterns {
-            var matches = globFiles(pattern)
-            if matches.isEmpty, isDirectory(pattern) {
-                matches = globFiles(pattern.hasSuffix("/") ? pattern + "*" : pattern + "/*").filter { !isDirectory($0) }
+            var matches: [String] = []
+            for match in globFiles(pattern) {
+                // A folder stands for the files in it.
+                if isDirectory(match) {
+                    matches += globFiles(match.hasSuffix("/") ? match + "*" : match + "/*").filter { !isDirectory($0) }
+                } else {
+                    matches.append(match)
+                }
             }
             guard !matches.isEmpty else { throw IOError(path: pattern, message: "no input file matches") }
             files.append(contentsOf: matches.filter { !isDirectory($0) })

@@ -111,11 +111,13 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
     let embedding: MLXArray   // (V, C), also the output projection
     let blocks: [Gemma3Block]
     let finalNorm: MLXArray
+    let output: Linear        // the embedding, tied
 
     public var vocabularySize: Int { configuration.vocabularySize }
     public var contextLength: Int { configuration.maxPositionEmbeddings }
 
-    public init(configuration c: Gemma3Configuration, weights: any WeightSource) throws {
+    public init(configuration c: Gemma3Configuration, weights: any WeightSource,
+                options: ModelLoadOptions = ModelLoadOptions(quantizeForDecoding: false)) throws {
         configuration = c
         func norm(_ name: String, _ size: Int) throws -> MLXArray {
             let weight = try weights.require(name, shape: [size])
@@ -126,7 +128,8 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
         blocks = try (0..<c.layerCount).map { index in
             let p = "model.layers.\(index)."
             func linear(_ name: String, _ shape: [Int]) throws -> Linear {
-                Linear(weight: try weights.require(p + name + ".weight", shape: shape), bias: nil)
+                try Linear(weight: try weights.require(p + name + ".weight", shape: shape), bias: nil,
+                           quantizeForDecoding: options.quantizeForDecoding)
             }
             return Gemma3Block(
                 inputNorm: try norm(p + "input_layernorm.weight", c.hiddenSize),
@@ -145,6 +148,7 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
                 isLocal: c.isLocal(layer: index))
         }
         finalNorm = try norm("model.norm.weight", c.hiddenSize)
+        output = try Linear(weight: embedding, bias: nil, quantizeForDecoding: options.quantizeForDecoding)
         try eval([embedding, finalNorm] + blocks.flatMap { [$0.inputNorm, $0.qNorm, $0.kNorm, $0.q.weight] })
     }
 
@@ -184,7 +188,7 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
         }
         cache?.advance(by: length)
         if lastOnly { h = try lastPosition(h) }
-        return try matmul(rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps), transposedLast(embedding))  // (B, T, V)
+        return try output(rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps))                             // (B, T, V)
     }
 
     /// Causal attention, limited to `window` positions (the query's own included) on local

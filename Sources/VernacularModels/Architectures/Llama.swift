@@ -129,21 +129,23 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
     let embedding: MLXArray       // (V, C)
     let blocks: [LlamaBlock]
     let finalNorm: MLXArray       // (C)
-    let output: MLXArray          // (V, C); the embedding when tied
+    let output: Linear            // (V, C); the embedding when tied
 
     public var vocabularySize: Int { configuration.vocabularySize }
     public var contextLength: Int { configuration.maxPositionEmbeddings }
 
     /// Loads every weight by its Hugging Face name, checking each shape.
-    public init(configuration c: LlamaConfiguration, weights: any WeightSource) throws {
+    public init(configuration c: LlamaConfiguration, weights: any WeightSource,
+                options: ModelLoadOptions = ModelLoadOptions(quantizeForDecoding: false)) throws {
         configuration = c
         let qWidth = c.attentionHeads * c.headDim, kvWidth = c.kvHeads * c.headDim
         embedding = try weights.require("model.embed_tokens.weight", shape: [c.vocabularySize, c.hiddenSize])
         blocks = try (0..<c.layerCount).map { index in
             let p = "model.layers.\(index)."
             func linear(_ name: String, _ shape: [Int], bias: Bool = false) throws -> Linear {
-                Linear(weight: try weights.require(p + name + ".weight", shape: shape),
-                       bias: bias ? try weights.require(p + name + ".bias", shape: [shape[0]]) : nil)
+                try Linear(weight: try weights.require(p + name + ".weight", shape: shape),
+                           bias: bias ? try weights.require(p + name + ".bias", shape: [shape[0]]) : nil,
+                           quantizeForDecoding: options.quantizeForDecoding)
             }
             return LlamaBlock(
                 attentionNorm: try weights.require(p + "input_layernorm.weight", shape: [c.hiddenSize]),
@@ -160,11 +162,12 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         }
         finalNorm = try weights.require("model.norm.weight", shape: [c.hiddenSize])
         if c.tieWordEmbeddings {
-            output = embedding
+            output = try Linear(weight: embedding, bias: nil, quantizeForDecoding: options.quantizeForDecoding)
         } else {
-            output = try weights.optional("lm_head.weight", shape: [c.vocabularySize, c.hiddenSize]) ?? embedding
+            output = try Linear(weight: weights.optional("lm_head.weight", shape: [c.vocabularySize, c.hiddenSize]) ?? embedding,
+                                bias: nil, quantizeForDecoding: options.quantizeForDecoding)
         }
-        try eval([embedding, finalNorm, output] + blocks.flatMap { [$0.q.weight, $0.gate.weight] })
+        try eval([embedding, finalNorm, output.weight] + blocks.flatMap { [$0.q.weight, $0.gate.weight] })
     }
 
     public func newCache() -> KVCache { KVCache(layers: configuration.layerCount) }
@@ -199,6 +202,6 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         }
         cache?.advance(by: length)
         if lastOnly { h = try lastPosition(h) }
-        return try matmul(rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps), transposedLast(output)) // (B, T, V)
+        return try output(rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps))                         // (B, T, V)
     }
 }

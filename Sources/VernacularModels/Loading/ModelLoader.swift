@@ -33,21 +33,21 @@ public struct ModelLoadError: Error, Sendable, CustomStringConvertible {
 public enum ModelLoader {
     public static let supportedArchitectures = ["llama", "qwen2", "qwen3", "gemma3"]
 
-    public static func load(path: String) throws -> LoadedModel {
+    public static func load(path: String, options: ModelLoadOptions = ModelLoadOptions()) throws -> LoadedModel {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw ModelLoadError(path: path, message: "no such file or folder")
         }
-        return isFolder.boolValue ? try loadFolder(path) : try loadGGUF(path)
+        return isFolder.boolValue ? try loadFolder(path, options: options) : try loadGGUF(path, options: options)
     }
 
-    static func loadGGUF(_ path: String) throws -> LoadedModel {
+    static func loadGGUF(_ path: String, options: ModelLoadOptions) throws -> LoadedModel {
         let file = try GGUFFile(path: path)
         guard let architecture = file.architecture else {
             throw ModelLoadError(path: path, message: "no general.architecture in the metadata")
         }
         let weights = GGUFWeightSource(file: file, architecture: architecture)
-        let model = try makeModel(architecture: architecture, path: path, weights: weights,
+        let model = try makeModel(architecture: architecture, path: path, weights: weights, options: options,
                                   llama: { try LlamaConfiguration(gguf: file, architecture: architecture) },
                                   gemma: { try Gemma3Configuration(gguf: file) })
         let tokenizer = try Tokenizer(gguf: GGUFTokenizerData(gguf: file))
@@ -56,7 +56,7 @@ public enum ModelLoader {
                            name: file.metadata["general.name"]?.string ?? (path as NSString).lastPathComponent)
     }
 
-    static func loadFolder(_ path: String) throws -> LoadedModel {
+    static func loadFolder(_ path: String, options: ModelLoadOptions) throws -> LoadedModel {
         let configData = try Data(contentsOf: URL(fileURLWithPath: path + "/config.json"))
         struct ModelType: Decodable {
             let modelType: String
@@ -67,7 +67,7 @@ public enum ModelLoader {
         let files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".safetensors") }.sorted()
         guard !files.isEmpty else { throw ModelLoadError(path: path, message: "no .safetensors files") }
         let weights = try SafetensorsWeightSource(files: files.map { path + "/" + $0 })
-        let model = try makeModel(architecture: architecture, path: path, weights: weights,
+        let model = try makeModel(architecture: architecture, path: path, weights: weights, options: options,
                                   llama: { try JSONDecoder().decode(LlamaConfiguration.self, from: configData) },
                                   gemma: { try JSONDecoder().decode(Gemma3Configuration.self, from: configData) })
         let tokenizer = try Tokenizer(huggingFaceJSONAt: URL(fileURLWithPath: path + "/tokenizer.json"))
@@ -76,14 +76,14 @@ public enum ModelLoader {
                            name: (path as NSString).lastPathComponent)
     }
 
-    static func makeModel(architecture: String, path: String, weights: any WeightSource,
+    static func makeModel(architecture: String, path: String, weights: any WeightSource, options: ModelLoadOptions,
                           llama: () throws -> LlamaConfiguration,
                           gemma: () throws -> Gemma3Configuration) throws -> any LanguageModel {
         switch architecture {
         case "llama", "qwen2", "qwen3":
-            return try LlamaModel(configuration: llama(), weights: weights)
+            return try LlamaModel(configuration: llama(), weights: weights, options: options)
         case "gemma3":
-            return try Gemma3Model(configuration: gemma(), weights: weights)
+            return try Gemma3Model(configuration: gemma(), weights: weights, options: options)
         default:
             throw ModelLoadError(path: path, message: "unsupported architecture '\(architecture)' "
                 + "(supported: \(supportedArchitectures.joined(separator: ", ")))")
