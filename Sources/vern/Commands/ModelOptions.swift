@@ -9,6 +9,9 @@ struct ModelOptions: ParsableArguments {
                                valueName: "model"))
     var model = "smollm2"
 
+    @Flag(help: "Decode with the float32 weights instead of our 8-bit kernel (slower, bit-exact with prompts).")
+    var float32Decode = false
+
     static let installed = ["smollm2": "SmolLM2-135M-Instruct.Q4_1.gguf", "gemma3": "gemma-3-270m-q4_k_m.gguf"]
 
     /// The path `--model` names. Installed models are looked for in $VERNACULAR_MODELS, then in
@@ -35,7 +38,7 @@ struct ModelOptions: ParsableArguments {
     func load() throws -> LoadedModel {
         let path = try resolvedPath()
         let start = Date()
-        let loaded = try ModelLoader.load(path: path)
+        let loaded = try ModelLoader.load(path: path, options: ModelLoadOptions(quantizeForDecoding: !float32Decode))
         FileHandle.standardError.write(Data(String(format: "loaded %@ (%@) in %.1f s\n", loaded.name,
                                                    loaded.architecture, Date().timeIntervalSince(start)).utf8))
         return loaded
