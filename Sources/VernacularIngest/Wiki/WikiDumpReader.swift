@@ -46,20 +46,67 @@ public struct WikiDumpReader: DocumentReader {
         try scan(scanner, file: file, site: &site, policy: policy, report: &report, emit: emit)
     }
 
-    /// Pages of one stream of items, in order.
+    /// Pages of one stream of items, in order. Pages are rendered in batches across the workers
+    /// (`parallel`), so a single-stream dump also uses every core while one thread decompresses.
     private func scan(_ scanner: DumpPageScanner, file: String, site: inout DumpSiteInfo, policy: ErrorPolicy,
-                      report: inout IngestReport, emit: (Document) throws -> Void) throws {
-        while let item = try scanner.next() {
-            switch item {
-            case .siteInfo(let info):
-                site = info
-            case .malformed(let problem):
-                report.count("pages_malformed")
-                try report.skip(InputProblem(file: file, line: nil, message: problem.description), policy: policy)
-            case .page(let page):
-                if let document = document(from: page, site: site, file: file, report: &report) { try emit(document) }
-            }
+                      report: inout IngestReport, parallel: Bool = true, emit: (Document) throws -> Void) throws {
+        var batch: [DumpPage] = []
+        let batchSize = parallel ? workerCount * 64 : 1
+        func flush(_ site: DumpSiteInfo, _ report: inout IngestReport) throws {
+            defer { batch.removeAll(keepingCapacity: true) }
+            for document in convert(batch, site: site, file: file, report: &report, parallel: parallel) { try emit(document) }
         }
+        do {
+            while let item = try scanner.next() {
+                switch item {
+                case .siteInfo(let info):
+                    try flush(site, &report)
+                    site = info
+                case .malformed(let problem):
+                    report.count("pages_malformed")
+                    try report.skip(InputProblem(file: file, line: nil, message: problem.description), policy: policy)
+                case .page(let page):
+                    batch.append(page)
+                    if batch.count >= batchSize { try flush(site, &report) }
+                }
+            }
+        } catch {
+            // Pages read before a truncated or corrupt archive stops are kept.
+            try flush(site, &report)
+            throw error
+        }
+        try flush(site, &report)
+    }
+
+    private var workerCount: Int {
+        max(1, options.workers > 0 ? options.workers : ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Renders a batch of pages, in parallel when asked, keeping their order.
+    private func convert(_ pages: [DumpPage], site: DumpSiteInfo, file: String, report: inout IngestReport,
+                         parallel: Bool) -> [Document] {
+        guard parallel, pages.count > 1, workerCount > 1 else {
+            return pages.compactMap { document(from: $0, site: site, file: file, report: &report) }
+        }
+        let results = Mutex<[Int: (Document?, IngestReport)]>([:])
+        let chunk = (pages.count + workerCount - 1) / workerCount
+        DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+            var local: [Int: (Document?, IngestReport)] = [:]
+            for position in (worker * chunk)..<min(pages.count, (worker + 1) * chunk) {
+                var pageReport = IngestReport()
+                let document = self.document(from: pages[position], site: site, file: file, report: &pageReport)
+                local[position] = (document, pageReport)
+            }
+            results.withLock { $0.merge(local) { first, _ in first } }
+        }
+        let finished = results.withLock { $0 }
+        var documents: [Document] = []
+        for position in pages.indices {
+            guard let (document, pageReport) = finished[position] else { continue }
+            report.merge(pageReport)
+            if let document { documents.append(document) }
+        }
+        return documents
     }
 
     /// Turns a page into a document, or counts why it is not one.
@@ -135,7 +182,7 @@ public struct WikiDumpReader: DocumentReader {
         let ranges: [Range<Int>] = offsets.indices.map { i in
             offsets[i]..<(i + 1 < offsets.count ? offsets[i + 1] : fileSize)
         }
-        let workers = max(1, options.workers > 0 ? options.workers : ProcessInfo.processInfo.activeProcessorCount)
+        let workers = workerCount
         // Batches bound memory to a few streams per worker while keeping output in dump order.
         let batchSize = workers * 4
         let siteInfo = site
@@ -174,7 +221,9 @@ public struct WikiDumpReader: DocumentReader {
             var streamSite = site
             var documents: [Document] = []
             defer { result.documents = documents }
-            try scan(scanner, file: file, site: &streamSite, policy: .skip, report: &result.report) { documents.append($0) }
+            try scan(scanner, file: file, site: &streamSite, policy: .skip, report: &result.report, parallel: false) {
+                documents.append($0)
+            }
         } catch {
             result.failure = InputProblem(file: file, line: nil,
                                           message: "bzip2 stream at byte \(range.lowerBound): \(error)")
