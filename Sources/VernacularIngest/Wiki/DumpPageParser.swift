@@ -32,8 +32,9 @@ enum DumpPageParser {
             if isEnd {
                 guard let open = stack.last else { throw fail("</\(name)> closes nothing") }
                 guard open == name else { throw fail("</\(name)> where </\(open)> was expected") }
-                let path = stack.joined(separator: "/")
-                if wanted(path) {
+                // Only the few wanted leaf elements pay for building their path.
+                let path = Self.leafNames.contains(name) ? stack.joined(separator: "/") : ""
+                if !path.isEmpty, wanted(path) {
                     value.removeAll(keepingCapacity: true)
                     do {
                         try XMLEntities.decode(UnsafeBufferPointer(rebasing: bytes[textStart..<contentEnd]), into: &value)
@@ -63,6 +64,8 @@ enum DumpPageParser {
         guard !page.title.isEmpty else { throw fail("no <title>") }
         return page
     }
+
+    private static let leafNames: Set<String> = ["title", "ns", "id", "timestamp", "text"]
 
     private static func wanted(_ path: String) -> Bool {
         switch path {

@@ -146,6 +146,8 @@ public struct WikiDumpReader: DocumentReader {
 
     /// `#REDIRECT [[目標]]` (and the zh-yue spellings), for dumps without `<redirect/>`.
     static func redirectTarget(inText text: String) -> String? {
+        // Cheap test first: nearly every page does not start with `#`.
+        guard let first = text.utf8.first(where: { !isSpace($0) }), first == UInt8(ascii: "#") else { return nil }
         let head = text.prefix(200).trimmingCharacters(in: .whitespaces)
         guard head.hasPrefix("#") else { return nil }
         let word = head.dropFirst().prefix { $0 != "[" && $0 != " " }.lowercased()

@@ -71,56 +71,62 @@ extension WikitextConverter {
     }
 
     /// `[[target|label]]`: the label, or the target; categories are recorded, files dropped,
-    /// interlanguage links dropped.
+    /// interlanguage links dropped. Works on bytes: links are the commonest markup.
     func renderLink(_ inner: Range<Int>, into out: inout [UInt8]) {
         let parts = splitTopLevel(inner, separator: UInt8(ascii: "|"))
-        var target = string(trimmed(parts[0]))
+        var target = trimmed(parts[0])
         var leadingColon = false
-        if target.hasPrefix(":") {
+        if !target.isEmpty, source[target.lowerBound] == UInt8(ascii: ":") {
             leadingColon = true
-            target.removeFirst()
+            target = trimmed((target.lowerBound + 1)..<target.upperBound)
         }
         var namespace = ""
         var name = target
-        if let colon = target.firstIndex(of: ":") {
-            namespace = target[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            name = String(target[target.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        if let colon = source[target].firstIndex(of: UInt8(ascii: ":")) {
+            namespace = String(decoding: asciiLowercased(source[trimmed(target.lowerBound..<colon)]), as: UTF8.self)
+            name = trimmed((colon + 1)..<target.upperBound)
         }
+        let isCategory = Self.categoryNamespaces.contains(namespace)
+        let isFile = Self.fileNamespaces.contains(namespace)
         if !leadingColon {
-            if Self.categoryNamespaces.contains(namespace) {
-                let category = name.split(separator: "|").first.map(String.init) ?? name
-                if !category.isEmpty { categories.append(category.replacingOccurrences(of: "_", with: " ")) }
+            if isCategory {
+                if !name.isEmpty { categories.append(string(name).replacingOccurrences(of: "_", with: " ")) }
                 return
             }
-            if Self.fileNamespaces.contains(namespace) { return }
+            if isFile { return }
             if parts.count == 1, isLanguageCode(namespace) { return }
-        } else if Self.fileNamespaces.contains(namespace) || Self.categoryNamespaces.contains(namespace) {
+        } else if (isFile || isCategory), parts.count == 1 {
             // `[[:Category:X]]` is a visible link to the category page: show its name.
-            if parts.count == 1 {
-                out.append(contentsOf: name.replacingOccurrences(of: "_", with: " ").utf8)
-                return
-            }
+            appendTitle(name, into: &out)
+            return
         }
         if parts.count > 1 {
             let label = (parts[1].lowerBound)..<(parts.last!.upperBound)
             if trimmed(label).isEmpty {
                 // The pipe trick: `[[香港 (城市)|]]` shows `香港`.
-                var shown = namespace.isEmpty ? target : name
-                if let paren = shown.firstIndex(where: { $0 == "(" || $0 == "（" }) { shown = String(shown[..<paren]) }
-                out.append(contentsOf: shown.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: " ").utf8)
+                let base = namespace.isEmpty ? target : name
+                var end = base.upperBound
+                if let paren = source[base].firstIndex(of: UInt8(ascii: "(")) { end = paren }
+                if let paren = find(Array(source[base.lowerBound..<end]), "（", from: 0) { end = base.lowerBound + paren }
+                appendTitle(trimmed(base.lowerBound..<end), into: &out)
             } else {
                 renderInline(label, into: &out)
             }
             return
         }
-        var shown = target.replacingOccurrences(of: "_", with: " ")
-        if shown.hasPrefix("#") { shown.removeFirst() }
         // The target may itself hold markup (`[[{{PAGENAME}}]]` is rare); render it.
-        if shown.contains("{") || shown.contains("'") {
-            renderInline(trimmed(parts[0]), into: &out)
-        } else {
-            out.append(contentsOf: shown.utf8)
+        if source[target].contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "'") }) {
+            renderInline(target, into: &out)
+            return
         }
+        var start = target.lowerBound
+        if start < target.upperBound, source[start] == UInt8(ascii: "#") { start += 1 }
+        appendTitle(start..<target.upperBound, into: &out)
+    }
+
+    /// A page title as shown: underscores are spaces.
+    private func appendTitle(_ range: Range<Int>, into out: inout [UInt8]) {
+        for byte in source[range] { out.append(byte == UInt8(ascii: "_") ? UInt8(ascii: " ") : byte) }
     }
 
     private func isLanguageCode(_ prefix: String) -> Bool {
@@ -162,14 +168,16 @@ extension WikitextConverter {
     func renderConversion(_ inner: Range<Int>, into out: inout [UInt8]) {
         var body = inner
         if let pipe = topLevelIndex(of: UInt8(ascii: "|"), in: inner) {
-            let flags = string(inner.lowerBound..<pipe).trimmingCharacters(in: .whitespaces).uppercased()
-            if !flags.isEmpty, flags.count <= 6, flags.allSatisfy({ "AHTRDN-;".contains($0) }) {
+            let flags = source[trimmed(inner.lowerBound..<pipe)]
+            let allowed = Array("AHTRDNahtrdn-;".utf8)
+            if !flags.isEmpty, flags.count <= 6, flags.allSatisfy({ allowed.contains($0) }) {
                 body = (pipe + 1)..<inner.upperBound
-                if flags.contains("R") {
+                let upper = flags.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+                if upper.contains(UInt8(ascii: "R")) {
                     renderInline(body, into: &out)
                     return
                 }
-                if !flags.contains("A") { return }
+                if !upper.contains(UInt8(ascii: "A")) { return }
             }
         }
         renderVariant(body, into: &out)
@@ -204,14 +212,21 @@ extension WikitextConverter {
 
     /// `zh-hk:文字` or the one-way form `源=>zh-hk:文字`: the code and the text's range.
     private func variantRule(_ segment: Range<Int>) -> (String, Range<Int>)? {
-        var start = trimmed(segment).lowerBound
-        if let arrow = source[segment].firstRange(of: Array("=>".utf8)) { start = arrow.upperBound }
+        var start = segment.lowerBound
+        var scan = segment.lowerBound
+        while scan + 1 < segment.upperBound {
+            if source[scan] == UInt8(ascii: "="), source[scan + 1] == UInt8(ascii: ">") {
+                start = scan + 2
+                break
+            }
+            scan += 1
+        }
         var position = start
-        while position < segment.upperBound, source[position] == UInt8(ascii: " ") { position += 1 }
+        while position < segment.upperBound, isSpace(source[position]) { position += 1 }
         let codeStart = position
         while position < segment.upperBound, source[position] != UInt8(ascii: ":"), position - codeStart < 10 { position += 1 }
         guard position < segment.upperBound, source[position] == UInt8(ascii: ":") else { return nil }
-        let code = string(codeStart..<position).trimmingCharacters(in: .whitespaces).lowercased()
+        let code = String(decoding: asciiLowercased(source[trimmed(codeStart..<position)]), as: UTF8.self)
         guard ConversionVariant.known.contains(code) else { return nil }
         return (code, (position + 1)..<segment.upperBound)
     }

@@ -211,3 +211,26 @@ func find(_ bytes: [UInt8], _ pattern: StaticString, from: Int) -> Int? {
     }
     return nil
 }
+
+/// Whether `needle` occurs in `haystack`, on bytes (Foundation's `contains` goes through
+/// NSString and dominated profiles of the renderer).
+func bytesContain(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
+    let first = needle[0]
+    var index = 0
+    let last = haystack.count - needle.count
+    while index <= last {
+        if haystack[index] == first {
+            var offset = 1
+            while offset < needle.count, haystack[index + offset] == needle[offset] { offset += 1 }
+            if offset == needle.count { return true }
+        }
+        index += 1
+    }
+    return false
+}
+
+/// ASCII lower-casing on bytes; other scripts have no case to fold here.
+func asciiLowercased(_ bytes: some Collection<UInt8>) -> [UInt8] {
+    bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+}

@@ -43,28 +43,42 @@ public struct WikitextRenderer: Sendable {
                                 isDisambiguation: converter.isDisambiguation)
     }
 
-    /// Decodes entities, restores protected punctuation, tidies spaces and drops empty lines.
+    /// Decodes entities, restores protected punctuation, tidies spaces and drops empty lines,
+    /// in one pass over the bytes.
     static func finish(_ bytes: [UInt8]) -> String {
-        let decoded = WikitextPreprocessor.unprotect(HTMLEntities.decode(bytes))
-        var lines: [String] = []
-        for line in decoded.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-            var tidy: [UInt8] = []
-            tidy.reserveCapacity(line.count)
-            for byte in line {
-                if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\r") {
-                    if let last = tidy.last, last != UInt8(ascii: " "), last != UInt8(ascii: "\t") {
-                        tidy.append(UInt8(ascii: " "))
-                    }
-                } else {
-                    if byte == UInt8(ascii: "\t"), tidy.last == UInt8(ascii: " ") { tidy.removeLast() }
-                    tidy.append(byte)
-                }
+        var decoded = HTMLEntities.decode(bytes)
+        if decoded.contains(0xEE) { decoded = WikitextPreprocessor.unprotect(decoded) }
+        var out: [UInt8] = []
+        out.reserveCapacity(decoded.count)
+        var lineStart = 0
+        func endLine() {
+            while out.count > lineStart, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
+            // A line of nothing but cell separators (an empty row) is no line.
+            if out[lineStart...].allSatisfy({ $0 == UInt8(ascii: "\t") }) {
+                out.removeSubrange(lineStart...)
+            } else {
+                out.append(UInt8(ascii: "\n"))
+                lineStart = out.count
             }
-            while tidy.last == UInt8(ascii: " ") { tidy.removeLast() }
-            if tidy.allSatisfy({ $0 == UInt8(ascii: "\t") }) { continue }
-            lines.append(String(decoding: tidy, as: UTF8.self))
         }
-        return lines.joined(separator: "\n")
+        for byte in decoded {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                endLine()
+            case UInt8(ascii: " "), UInt8(ascii: "\r"):
+                if out.count > lineStart, out[out.count - 1] != UInt8(ascii: " "), out[out.count - 1] != UInt8(ascii: "\t") {
+                    out.append(UInt8(ascii: " "))
+                }
+            case UInt8(ascii: "\t"):
+                if out.count > lineStart, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
+                out.append(byte)
+            default:
+                out.append(byte)
+            }
+        }
+        endLine()
+        if out.last == UInt8(ascii: "\n") { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -31,9 +31,9 @@ extension WikitextConverter {
         "use ", "stub", "小作品", "ref ", "template:", "user", "翻譯", "翻译", "split", "merge", "delete",
         "db-", "afd", "rfd", "copyvio", "vfd", "sock", "talk", "archive",
     ]
-    static let droppedSubstrings: [String] = [
+    static let droppedSubstrings: [[UInt8]] = [
         "navbox", "sidebar", "footer", "stub", "導航", "导航", "小作品", "succession", "s-start", "s-end",
-    ]
+    ].map { Array($0.utf8) }
     static let disambiguationNames: Set<String> = [
         "disambig", "disambiguation", "dab", "dis", "消歧義", "消歧义", "搞清楚", "hndis", "geodis", "二義",
         "二义", "disambig-cleanup", "surname", "人名消歧義", "地名消歧義", "msgdab",
@@ -83,7 +83,7 @@ extension WikitextConverter {
             return
         }
         if Self.droppedNames.contains(name) || Self.droppedPrefixes.contains(where: { name.hasPrefix($0) })
-            || Self.droppedSubstrings.contains(where: { name.contains($0) }) { return }
+            || Self.droppedSubstrings.contains(where: { bytesContain(Array(name.utf8), $0) }) { return }
         if renderKnownInline(name, positional: positional, named: named, into: &out) { return }
 
         var first = true
@@ -96,13 +96,22 @@ extension WikitextConverter {
         }
     }
 
-    /// `Template:Infobox_city` -> `infobox city`.
+    /// `Template:Infobox_city` -> `infobox city`: prefix dropped, underscores and runs of spaces
+    /// made one space, ASCII lower-cased.
     static func normalizedName(_ raw: String) -> String {
-        var name = raw
+        var name = Substring(raw)
         for prefix in ["Template:", "template:", "模:", "模板:", "subst:", "safesubst:", "Subst:"] where name.hasPrefix(prefix) {
-            name = String(name.dropFirst(prefix.count))
+            name = name.dropFirst(prefix.count)
         }
-        return name.replacingOccurrences(of: "_", with: " ").split(separator: " ").joined(separator: " ").lowercased()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 {
+            let folded: UInt8 = byte == UInt8(ascii: "_") ? UInt8(ascii: " ") : (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            if folded == UInt8(ascii: " "), bytes.last == UInt8(ascii: " ") || bytes.isEmpty { continue }
+            bytes.append(folded)
+        }
+        while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func isInfobox(_ name: String) -> Bool {
@@ -111,13 +120,16 @@ extension WikitextConverter {
             || name.hasPrefix("speciesbox") || name.hasSuffix("資訊框") || name.hasSuffix("信息框")
     }
 
-    /// Field names that hold pictures, maps or layout, not facts.
+    /// Words in field names that hold pictures, maps or layout, not facts.
+    static let layoutWords: [[UInt8]] = [
+        "image", "logo", "map", "signature", "caption", "alt", "width", "size", "pushpin", "coordinates", "flag", "seal",
+        "symbol", "banner", "圖", "图", "相", "module", "embed", "child", "bodystyle", "style", "color", "colour",
+        "footnotes",
+    ].map { Array($0.utf8) }
+
     static func isLayoutField(_ key: String) -> Bool {
-        let lower = key.lowercased()
-        let words = ["image", "logo", "map", "signature", "caption", "alt", "width", "size", "pushpin", "coordinates",
-                     "flag", "seal", "symbol", "banner", "圖", "图", "相", "地圖", "module", "embed", "child", "bodystyle",
-                     "style", "color", "colour", "footnotes"]
-        return words.contains { lower.contains($0) }
+        let lower = asciiLowercased(key.utf8)
+        return layoutWords.contains { bytesContain(lower, $0) }
     }
 
     /// One `key: value` line per field that has text; fields that are a file name are skipped.
@@ -126,8 +138,7 @@ extension WikitextConverter {
         for field in fields where !field.key.isEmpty && !Self.isLayoutField(field.key) {
             let value = renderedOneLine(field.value, separator: options.valueSeparator)
             guard !value.isEmpty else { continue }
-            let valueText = String(decoding: value, as: UTF8.self)
-            if Self.looksLikeFileName(valueText) { continue }
+            if Self.looksLikeFileName(value) { continue }
             out.append(contentsOf: field.key.utf8)
             out.append(contentsOf: ": ".utf8)
             out.append(contentsOf: value)
@@ -135,10 +146,14 @@ extension WikitextConverter {
         }
     }
 
-    static func looksLikeFileName(_ value: String) -> Bool {
-        let lower = value.lowercased()
-        return [".jpg", ".jpeg", ".png", ".svg", ".gif", ".tif", ".tiff", ".webp", ".ogg", ".webm"]
-            .contains { lower.hasSuffix($0) } && !lower.contains(" ") || lower.hasPrefix("file:")
+    static let fileSuffixes: [[UInt8]] = [".jpg", ".jpeg", ".png", ".svg", ".gif", ".tif", ".tiff", ".webp", ".ogg", ".webm"]
+        .map { Array($0.utf8) }
+
+    static func looksLikeFileName(_ value: [UInt8]) -> Bool {
+        let lower = asciiLowercased(value)
+        if lower.starts(with: Array("file:".utf8)) { return true }
+        guard !lower.contains(UInt8(ascii: " ")) else { return false }
+        return fileSuffixes.contains { lower.count >= $0.count && Array(lower.suffix($0.count)) == $0 }
     }
 
     /// Templates whose displayed text is known. Returns false for any other name.
