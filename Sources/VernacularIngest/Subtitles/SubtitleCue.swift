@@ -1,3 +1,5 @@
+import Foundation
+
 /// One timed subtitle cue, as parsed, before cleaning.
 public struct SubtitleCue: Sendable, Equatable {
     /// Seconds from the start of the video.
@@ -67,5 +69,3 @@ enum SubtitleTime {
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
 }
-
-import Foundation

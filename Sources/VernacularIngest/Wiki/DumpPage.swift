@@ -1,3 +1,5 @@
+import Foundation
+
 /// One `<page>` of a MediaWiki XML export, with the fields a corpus needs.
 public struct DumpPage: Sendable, Equatable {
     public var title = ""
@@ -33,5 +35,3 @@ public struct MalformedPage: Error, Sendable, CustomStringConvertible {
     public let message: String
     public var description: String { "page \(title.map { "'\($0)'" } ?? "(no title)"): \(message)" }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Inline markup: templates, links, external links, conversion markup, bold and italic.
 extension WikitextConverter {
     /// Namespaces whose links are not text: categories (recorded) and files (dropped, captions
@@ -231,5 +233,3 @@ extension WikitextConverter {
         return (code, (position + 1)..<segment.upperBound)
     }
 }
-
-import Foundation
