@@ -24,11 +24,12 @@ let package = Package(
         // System libraries from Debian's -dev packages (installed by scripts/bootstrap.sh).
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd"),
         .systemLibrary(name: "CZlib"),
+        .systemLibrary(name: "CBzip2"),
 
         // Documents, compressed streams, pipeline specs and the resumable shard runner.
         .target(
             name: "VernacularCore",
-            dependencies: ["CZstd", "CZlib", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CZstd", "CZlib", "CBzip2", .product(name: "Yams", package: "Yams")]
         ),
         // The tensor engine: our C shim over MLX's C++ API, OpenBLAS for MLX's BLAS calls, and the
         // Swift array API that model code sees.

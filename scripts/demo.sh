@@ -12,6 +12,17 @@ step() { printf '\n== %s\n' "$*"; }
 step "Ingest HKCanCor (pycantonese, CC BY 4.0): CHAT transcripts to dialogue documents"
 "$vern" ingest hkcancor vendor/data/pycantonese/hkcancor --output "$out/corpus" --documents-per-shard 8
 
+step "Ingest a MediaWiki dump (demo/samples: a short zh-yue style dump written for the demo), bzip2-compressed"
+mkdir -p "$out/samples"
+bzip2 -c demo/samples/zh_yuewiki-sample.xml > "$out/samples/zh_yuewiki-sample.xml.bz2"
+"$vern" ingest wiki "$out/samples/zh_yuewiki-sample.xml.bz2" --output "$out/wiki" --compression none
+printf 'First article (infobox fields, text, table rows with tab-separated cells):\n'
+head -n 1 "$out/wiki/shard-00000.jsonl" | cut -c 1-400
+
+step "Ingest subtitles (demo/samples/family-dinner.srt): cues to dialogue documents, credits dropped"
+"$vern" ingest subtitles demo/samples/family-dinner.srt --output "$out/subtitles" --compression none
+head -n 1 "$out/subtitles/shard-00000.jsonl"
+
 step "Run the pipeline (demo/cantonese.yaml): normalise, with stats per stage"
 "$vern" run demo/cantonese.yaml
 printf '\nA second run resumes: every shard is already finished, so nothing is redone.\n'

@@ -129,3 +129,19 @@ public struct HKCanCorReader: Sendable {
         scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))
     }
 }
+
+extension HKCanCorReader: DocumentReader {
+    public var kind: String { "hkcancor" }
+
+    public func accepts(fileName: String) -> Bool { fileName.hasSuffix(".cha") }
+
+    /// One transcript; a transcript that breaks CHAT's layout is a counted skip naming its line.
+    public func read(file: String, policy: ErrorPolicy, report: inout IngestReport,
+                     emit: (Document) throws -> Void) throws {
+        do {
+            if let document = try document(file: file) { try emit(document) }
+        } catch let error as FormatError {
+            try report.skip(InputProblem(file: error.file, line: error.line, message: error.message), policy: policy)
+        }
+    }
+}

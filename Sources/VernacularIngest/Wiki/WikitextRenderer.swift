@@ -1,0 +1,288 @@
+/// What a reader of the rendered page would see, as plain text, plus what the page says about
+/// itself (categories, whether it is a disambiguation page).
+public struct RenderedWikitext: Sendable, Equatable {
+    public var text: String
+    public var categories: [String]
+    public var isDisambiguation: Bool
+}
+
+/// Options for turning wikitext into text.
+public struct WikitextOptions: Sendable, Equatable {
+    /// Which form of `-{zh-hans:...;zh-hant:...}-` to keep.
+    public var variant: ConversionVariant
+    /// Between the cells of a table row.
+    public var cellSeparator: String
+    /// Between the lines of one infobox value (a value split by `<br>` or a list).
+    public var valueSeparator: String
+
+    public init(variant: ConversionVariant = .hongKong, cellSeparator: String = "\t", valueSeparator: String = "; ") {
+        self.variant = variant
+        self.cellSeparator = cellSeparator
+        self.valueSeparator = valueSeparator
+    }
+}
+
+/// Wikitext to text. The output has one line per heading, paragraph, list item, table row
+/// (cells separated by a tab; rowspan/colspan content appears once, where it is written),
+/// caption and infobox field (`key: value`); blank lines are dropped. Link text, bold and italic
+/// text stay; `<ref>`s, comments, categories, files, galleries, maths, navboxes and magic words
+/// go. Template rules are in `WikitextTemplates`.
+public struct WikitextRenderer: Sendable {
+    public let options: WikitextOptions
+
+    public init(options: WikitextOptions = WikitextOptions()) {
+        self.options = options
+    }
+
+    public func render(_ wikitext: String) -> RenderedWikitext {
+        let converter = WikitextConverter(source: WikitextPreprocessor.run(Array(wikitext.utf8)), options: options)
+        var out: [UInt8] = []
+        out.reserveCapacity(converter.source.count)
+        converter.renderBlocks(0..<converter.source.count, into: &out)
+        return RenderedWikitext(text: Self.finish(out), categories: converter.categories,
+                                isDisambiguation: converter.isDisambiguation)
+    }
+
+    /// Decodes entities, restores protected punctuation, tidies spaces and drops empty lines,
+    /// in one pass over the bytes.
+    static func finish(_ bytes: [UInt8]) -> String {
+        var decoded = HTMLEntities.decode(bytes)
+        if decoded.contains(0xEE) { decoded = WikitextPreprocessor.unprotect(decoded) }
+        var out: [UInt8] = []
+        out.reserveCapacity(decoded.count)
+        var lineStart = 0
+        func endLine() {
+            while out.count > lineStart, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
+            // A line of nothing but cell separators (an empty row) is no line.
+            if out[lineStart...].allSatisfy({ $0 == UInt8(ascii: "\t") }) {
+                out.removeSubrange(lineStart...)
+            } else {
+                out.append(UInt8(ascii: "\n"))
+                lineStart = out.count
+            }
+        }
+        for byte in decoded {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                endLine()
+            case UInt8(ascii: " "), UInt8(ascii: "\r"):
+                if out.count > lineStart, out[out.count - 1] != UInt8(ascii: " "), out[out.count - 1] != UInt8(ascii: "\t") {
+                    out.append(UInt8(ascii: " "))
+                }
+            case UInt8(ascii: "\t"):
+                if out.count > lineStart, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
+                out.append(byte)
+            default:
+                out.append(byte)
+            }
+        }
+        endLine()
+        if out.last == UInt8(ascii: "\n") { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// The per-page state of a conversion: the preprocessed source and what the page declares.
+final class WikitextConverter {
+    let source: [UInt8]
+    let options: WikitextOptions
+    var categories: [String] = []
+    var isDisambiguation = false
+    /// Guards against pathological nesting (templates in links in templates ...).
+    var depth = 0
+
+    init(source: [UInt8], options: WikitextOptions) {
+        self.source = source
+        self.options = options
+    }
+
+    // MARK: Blocks
+
+    /// Renders a range line by line: headings, list items, tables, paragraphs. A "line" here is a
+    /// logical line: a template or link that spans several source lines counts as part of one.
+    func renderBlocks(_ range: Range<Int>, into out: inout [UInt8]) {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let line = logicalLine(from: index, limit: range.upperBound)
+            var contentStart = line.lowerBound
+            while contentStart < line.upperBound, source[contentStart] == UInt8(ascii: " ") { contentStart += 1 }
+            if starts(source, contentStart, "{|") {
+                let table = tableExtent(from: line.lowerBound, limit: range.upperBound)
+                renderTable(table, into: &out)
+                index = min(range.upperBound, table.upperBound + 1)
+                continue
+            }
+            renderLine(line, into: &out)
+            out.append(UInt8(ascii: "\n"))
+            index = line.upperBound + 1
+        }
+    }
+
+    /// One logical line: heading, list item, rule, or paragraph text.
+    private func renderLine(_ line: Range<Int>, into out: inout [UInt8]) {
+        guard !line.isEmpty else { return }
+        let first = source[line.lowerBound]
+        if first == UInt8(ascii: "=") {
+            var end = line.upperBound
+            while end > line.lowerBound, isSpace(source[end - 1]) { end -= 1 }
+            var leading = 0, trailing = 0
+            while line.lowerBound + leading < end, source[line.lowerBound + leading] == UInt8(ascii: "=") { leading += 1 }
+            while end - trailing > line.lowerBound + leading, source[end - trailing - 1] == UInt8(ascii: "=") { trailing += 1 }
+            let level = min(leading, trailing)
+            if level > 0 {
+                let inner = (line.lowerBound + level)..<(end - level)
+                out.append(UInt8(ascii: "\n"))
+                renderInline(inner, into: &out)
+                out.append(UInt8(ascii: "\n"))
+                return
+            }
+        }
+        if first == UInt8(ascii: "*") || first == UInt8(ascii: "#") || first == UInt8(ascii: ":") || first == UInt8(ascii: ";") {
+            var start = line.lowerBound
+            while start < line.upperBound, [UInt8(ascii: "*"), UInt8(ascii: "#"), UInt8(ascii: ":"), UInt8(ascii: ";")]
+                .contains(source[start]) { start += 1 }
+            // `; term : definition` on one line: the term, then the definition on its own line.
+            if first == UInt8(ascii: ";"), let colon = topLevelIndex(of: UInt8(ascii: ":"), in: start..<line.upperBound) {
+                renderInline(start..<colon, into: &out)
+                out.append(UInt8(ascii: "\n"))
+                renderInline((colon + 1)..<line.upperBound, into: &out)
+                return
+            }
+            renderInline(start..<line.upperBound, into: &out)
+            return
+        }
+        if starts(source, line.lowerBound, "----") { return }
+        renderInline(line, into: &out)
+    }
+
+    /// From `start` to the next newline that is not inside a template, link or conversion.
+    func logicalLine(from start: Int, limit: Int) -> Range<Int> {
+        var index = start
+        while index < limit {
+            let byte = source[index]
+            if byte == UInt8(ascii: "\n") { break }
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "-"),
+               let end = constructEnd(at: index, limit: limit) {
+                index = end
+                continue
+            }
+            index += 1
+        }
+        return start..<min(index, limit)
+    }
+
+    // MARK: Constructs
+
+    enum Construct { case template, parameter, link, conversion }
+
+    /// The construct opening at `index`, if any.
+    @inline(__always) func construct(at index: Int) -> Construct? {
+        guard index + 1 < source.count else { return nil }
+        let a = source[index], b = source[index + 1]
+        if a == UInt8(ascii: "{"), b == UInt8(ascii: "{") {
+            return index + 2 < source.count && source[index + 2] == UInt8(ascii: "{") ? .parameter : .template
+        }
+        if a == UInt8(ascii: "["), b == UInt8(ascii: "[") { return .link }
+        if a == UInt8(ascii: "-"), b == UInt8(ascii: "{") { return .conversion }
+        return nil
+    }
+
+    /// Index after the construct opening at `index` closes, or nil when it never closes (then
+    /// its opener is plain text, or is dropped where it would leave `{{` in the output).
+    func constructEnd(at index: Int, limit: Int) -> Int? {
+        guard let kind = construct(at: index) else { return nil }
+        var position = index + (kind == .parameter ? 3 : 2)
+        while position < limit {
+            let byte = source[position]
+            switch kind {
+            case .parameter:
+                if byte == UInt8(ascii: "}"), starts(source, position, "}}}") { return position + 3 }
+            case .template:
+                if byte == UInt8(ascii: "}"), position + 1 < limit, source[position + 1] == UInt8(ascii: "}") { return position + 2 }
+            case .link:
+                if byte == UInt8(ascii: "]"), position + 1 < limit, source[position + 1] == UInt8(ascii: "]") { return position + 2 }
+            case .conversion:
+                if byte == UInt8(ascii: "}"), position + 1 < limit, source[position + 1] == UInt8(ascii: "-") { return position + 2 }
+            }
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "-"),
+               construct(at: position) != nil {
+                if let end = constructEnd(at: position, limit: limit) {
+                    position = end
+                    continue
+                }
+            }
+            position += 1
+        }
+        return nil
+    }
+
+    /// Splits a range at a separator that is not inside a template, link or conversion.
+    func splitTopLevel(_ range: Range<Int>, separator: UInt8, double: Bool = false) -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        var partStart = range.lowerBound
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = source[index]
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "-"),
+               let end = constructEnd(at: index, limit: range.upperBound) {
+                index = end
+                continue
+            }
+            if byte == separator {
+                if double {
+                    if index + 1 < range.upperBound, source[index + 1] == separator {
+                        parts.append(partStart..<index)
+                        index += 2
+                        partStart = index
+                        continue
+                    }
+                } else {
+                    parts.append(partStart..<index)
+                    partStart = index + 1
+                }
+            }
+            index += 1
+        }
+        parts.append(partStart..<range.upperBound)
+        return parts
+    }
+
+    func topLevelIndex(of separator: UInt8, in range: Range<Int>) -> Int? {
+        let parts = splitTopLevel(range, separator: separator)
+        return parts.count > 1 ? parts[0].upperBound : nil
+    }
+
+    func trimmed(_ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, isSpace(source[lower]) { lower += 1 }
+        while upper > lower, isSpace(source[upper - 1]) { upper -= 1 }
+        return lower..<upper
+    }
+
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: source[range], as: UTF8.self)
+    }
+
+    /// Renders a range as blocks and returns its non-empty lines, trimmed.
+    func renderedLines(_ range: Range<Int>) -> [[UInt8]] {
+        var out: [UInt8] = []
+        renderBlocks(range, into: &out)
+        return out.split(separator: UInt8(ascii: "\n")).map { line in
+            var slice = line[...]
+            while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
+            while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
+            return Array(slice)
+        }.filter { !$0.isEmpty }
+    }
+
+    /// Renders a range onto one line, joining its lines with `separator`.
+    func renderedOneLine(_ range: Range<Int>, separator: String) -> [UInt8] {
+        let lines = renderedLines(range)
+        var out: [UInt8] = []
+        for (index, line) in lines.enumerated() {
+            if index > 0 { out.append(contentsOf: separator.utf8) }
+            out.append(contentsOf: line)
+        }
+        return out
+    }
+}
