@@ -11,7 +11,13 @@ extension Vern {
         @OptionGroup var sampling: SamplingOptions
 
         @Option(name: .shortAndLong, help: "The prompt.")
-        var prompt: String
+        var prompt: String?
+
+        @Option(help: "Read the prompt from this file instead.")
+        var promptFile: String?
+
+        @Option(help: "Cut the tokenized prompt to at most this many tokens (for benchmarks).")
+        var promptTokens: Int?
 
         @Flag(help: "Wrap the prompt as a user turn in the model's chat format.")
         var chat = false
@@ -19,13 +25,21 @@ extension Vern {
         @Flag(help: "Print one JSON object with the text and timings instead of streaming.")
         var json = false
 
+        func validate() throws {
+            guard (prompt == nil) != (promptFile == nil) else {
+                throw ValidationError("give either --prompt or --prompt-file")
+            }
+        }
+
         func run() throws {
+            let prompt = try self.prompt ?? String(contentsOfFile: promptFile!, encoding: .utf8)
             let loaded = try model.load()
             let generator = Generator(loaded)
-            let tokens = chat
+            var tokens = chat
                 ? generator.chatPrompt([ChatMessage(role: .user, content: prompt)])
                 : loaded.tokenizer.encode(prompt, addSpecialTokens: true).map(Int.init)
-            if !json { FileHandle.standardOutput.write(Data(prompt.utf8)) }
+            if let limit = promptTokens { tokens = Array(tokens.prefix(limit)) }
+            if !json, promptFile == nil { FileHandle.standardOutput.write(Data(prompt.utf8)) }
             let result = try generator.generate(prompt: tokens, parameters: sampling.parameters) { text in
                 if !json { FileHandle.standardOutput.write(Data(text.utf8)) }
                 return true
