@@ -23,13 +23,19 @@ step "Ingest subtitles (demo/samples/family-dinner.srt): cues to dialogue docume
 "$vern" ingest subtitles demo/samples/family-dinner.srt --output "$out/subtitles" --compression none
 head -n 1 "$out/subtitles/shard-00000.jsonl"
 
-step "Run the pipeline (demo/cantonese.yaml): normalise, with stats per stage"
+step "Run the pipeline (demo/cantonese.yaml) over all sources: normalise, keep Cantonese, with stats per stage"
 "$vern" run demo/cantonese.yaml
 printf '\nA second run resumes: every shard is already finished, so nothing is redone.\n'
 "$vern" run demo/cantonese.yaml --quiet --json > "$out/rerun-summary.json"
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("shards run:", s["shards_run"], "resumed:", s["shards_resumed"])' "$out/rerun-summary.json"
 printf '\nFirst document after normalisation:\n'
 (zstd -dc "$out/run/documents/shard-00000.jsonl.zst" | head -n 1 | cut -c 1-300) || true
+
+step "Near-duplicate removal (MinHash over character 5-grams) on the cleaned documents"
+"$vern" dedup near --input "$out/run/documents" --output "$out/dedup" --quiet --json > "$out/dedup-summary.json"
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(json.dumps(s, ensure_ascii=False)[:400])' "$out/dedup-summary.json"
+printf 'Removed:\n'
+cat "$out/dedup/removed.jsonl"
 
 step "The engine: MLX through our C shim, BLAS calls bound to OpenBLAS"
 "$vern" doctor
@@ -41,8 +47,8 @@ step "Continue Cantonese text with Gemma 3 270M (GGUF Q4_K_M; a base model, not 
 "$vern" generate --model gemma3 -p "香港人最鍾意食嘅嘢有" --max-tokens 48 --seed 7
 
 step "Perplexity of both models on cleaned Cantonese (bits per character compares across tokenizers)"
-# The first 600 characters of the first cleaned conversation, to keep the demo short.
-zstd -dc "$out/run/documents/shard-00000.jsonl.zst" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["text"][:600])' > "$out/sample.txt"
+# The first 300 characters of the first cleaned conversation, to keep the demo short.
+zstd -dc "$out/run/documents/shard-00000.jsonl.zst" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["text"][:300])' > "$out/sample.txt"
 for model in smollm2 gemma3; do
     printf '%-8s ' "$model"
     "$vern" perplexity --model "$model" --input "$out/sample.txt" --context 256 2>/dev/null

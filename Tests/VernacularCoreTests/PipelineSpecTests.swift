@@ -77,3 +77,12 @@ import Testing
         #expect(throws: IOError.self) { try ShardPlanner.expand([folder.file("nothing/*.jsonl")]) }
     }
 }
+
+@Suite struct PathResolutionTests {
+    @Test func relativePathsResolveAgainstThePipelineFolder() {
+        #expect(PipelineSpec.resolve("../demo-out/run", against: "demo") == "demo-out/run")
+        #expect(PipelineSpec.resolve("data/*.jsonl", against: "conf/pipelines") == "conf/pipelines/data/*.jsonl")
+        #expect(PipelineSpec.resolve("../../x", against: "a") == "../x")
+        #expect(PipelineSpec.resolve("/abs/x", against: "a") == "/abs/x")
+    }
+}

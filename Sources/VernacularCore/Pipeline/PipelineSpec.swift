@@ -116,7 +116,16 @@ public struct PipelineSpec {
 
     static func resolve(_ path: String, against folder: String) -> String {
         guard !path.hasPrefix("/"), folder != "." else { return path }
-        return ("\(folder)/\(path)" as NSString).standardizingPath
+        // Fold "dir/../" pairs so messages show demo-out/run, not demo/../demo-out/run.
+        var parts: [Substring] = []
+        for part in "\(folder)/\(path)".split(separator: "/", omittingEmptySubsequences: false) {
+            if part == "..", let last = parts.last, last != "..", !last.isEmpty {
+                parts.removeLast()
+            } else if part != "." || parts.isEmpty {
+                parts.append(part)
+            }
+        }
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     public static func parse(yaml: String, file: String) throws -> PipelineSpec {

@@ -35,10 +35,12 @@ struct ModelOptions: ParsableArguments {
         throw ValidationError("model '\(model)' is not installed: run 'make bootstrap' (looked in \(folders.joined(separator: ", ")))")
     }
 
-    func load() throws -> LoadedModel {
+    /// Loads the model; `forDecoding` false skips the 8-bit copies that only generation uses.
+    func load(forDecoding: Bool = true) throws -> LoadedModel {
         let path = try resolvedPath()
         let start = Date()
-        let loaded = try ModelLoader.load(path: path, options: ModelLoadOptions(quantizeForDecoding: !float32Decode))
+        let options = ModelLoadOptions(quantizeForDecoding: forDecoding && !float32Decode)
+        let loaded = try ModelLoader.load(path: path, options: options)
         FileHandle.standardError.write(Data(String(format: "loaded %@ (%@) in %.1f s\n", loaded.name,
                                                    loaded.architecture, Date().timeIntervalSince(start)).utf8))
         return loaded

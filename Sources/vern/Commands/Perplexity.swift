@@ -44,7 +44,7 @@ extension Vern {
 
         func run() throws {
             let texts = try readTexts()
-            let loaded = try model.load()
+            let loaded = try model.load(forDecoding: false)
             let tokenizer = loaded.tokenizer
             let bos = tokenizer.bosTokenID.map(Int.init)
             let streams: [[Int]]
