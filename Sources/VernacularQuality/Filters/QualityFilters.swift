@@ -59,7 +59,7 @@ public struct QualityFilters: Sendable {
             }
         }
         let lines = Self.segments(of: scalars, separatedByBlankLines: false)
-        if enabled(.lineEnds), !lines.isEmpty {
+        if enabled(.lineEnds), lines.count >= thresholds.lineEndsMinLines, !lines.isEmpty {
             let ending = lines.filter { line in lineEndScalars.contains { Self.hasSuffix(scalars[line], $0) } }.count
             let share = Double(ending) / Double(lines.count)
             if share < thresholds.minLineEndFraction { return below(.lineEnds, share, thresholds.minLineEndFraction) }

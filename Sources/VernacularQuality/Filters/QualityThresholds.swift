@@ -6,10 +6,10 @@ import Yams
 /// field defaults to Cantonese's value; `langs/yue.yaml` says why each number is what it is.
 public struct QualityThresholds: Sendable, Equatable, Codable, KnownKeys {
     /// Least and most non-whitespace characters.
-    public var minCharacters = 20
+    public var minCharacters = 10
     public var maxCharacters = 200_000
     /// Most lines (and their share of characters) that repeat an earlier line of the document.
-    public var maxDuplicateLineFraction = 0.3
+    public var maxDuplicateLineFraction = 0.4
     public var maxDuplicateLineCharacterFraction = 0.2
     /// The same for paragraphs (text between blank lines).
     public var maxDuplicateParagraphFraction = 0.3
@@ -21,8 +21,11 @@ public struct QualityThresholds: Sendable, Equatable, Codable, KnownKeys {
         [5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10]
     /// Least share of non-empty lines that end like a sentence.
     public var minLineEndFraction = 0.12
+    /// Fewest non-empty lines for the line-end filter to apply.
+    public var lineEndsMinLines = 3
     /// What ends a sentence: punctuation, plus the sentence-final particles of the language.
-    public var lineEndings: [String] = ["。", "！", "？", "…", "」", "』", "）", "～", ".", "!", "?", "\"", ")"]
+    public var lineEndings: [String] = ["。", "！", "？", "…", "」", "』", "）", "～", ".", "!", "?", "\"", ")",
+                                       "啦", "喇", "呀", "㗎", "喎", "囉", "嘛", "咩", "吖", "啊", "噃", "啩", "嘞", "咋", "啫"]
     /// Least share of non-whitespace characters that are letters (Han or any alphabet).
     public var minLetterFraction = 0.6
     /// Stopwords and how many occurrences (of any of them, counted together) a document needs.
@@ -40,6 +43,7 @@ public struct QualityThresholds: Sendable, Equatable, Codable, KnownKeys {
         case maxTopNgramCharacterFraction = "max_top_ngram_character_fraction"
         case maxDuplicateNgramCharacterFraction = "max_duplicate_ngram_character_fraction"
         case minLineEndFraction = "min_line_end_fraction"
+        case lineEndsMinLines = "line_ends_min_lines"
         case lineEndings = "line_endings"
         case minLetterFraction = "min_letter_fraction"
         case stopwords
@@ -81,6 +85,7 @@ public struct QualityThresholds: Sendable, Equatable, Codable, KnownKeys {
         maxDuplicateNgramCharacterFraction = try fractions(
             .maxDuplicateNgramCharacterFraction, d.maxDuplicateNgramCharacterFraction)
         minLineEndFraction = try fraction(.minLineEndFraction, d.minLineEndFraction)
+        lineEndsMinLines = try c.decodeIfPresent(Int.self, forKey: .lineEndsMinLines) ?? d.lineEndsMinLines
         lineEndings = try c.decodeIfPresent([String].self, forKey: .lineEndings) ?? d.lineEndings
         minLetterFraction = try fraction(.minLetterFraction, d.minLetterFraction)
         stopwords = try c.decodeIfPresent([String].self, forKey: .stopwords) ?? d.stopwords
