@@ -12,5 +12,8 @@ public enum QualityStages {
             let thresholds = try QualityThresholds.load(packPath: config.pack)
             return QualityStage(filters: QualityFilters(thresholds: thresholds, skip: Set(config.skip)))
         }
+        registry.register("decontaminate") { options in
+            try DecontaminateStage(config: try options.decode(DecontaminateConfig.self))
+        }
     }
 }
