@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VernacularTokenizer", targets: ["VernacularTokenizer"]),
         .library(name: "VernacularWeights", targets: ["VernacularWeights"]),
         .library(name: "VernacularDedup", targets: ["VernacularDedup"]),
+        .library(name: "VernacularQuality", targets: ["VernacularQuality"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -69,12 +70,18 @@ let package = Package(
             name: "VernacularDedup",
             dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Quality: heuristic filters, PII redaction, benchmark decontamination, n-gram language
+        // model and the run report.
+        .target(
+            name: "VernacularQuality",
+            dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
+        ),
 
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
-                "VernacularLangID", "VernacularDedup",
+                "VernacularLangID", "VernacularDedup", "VernacularQuality",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,6 +93,7 @@ let package = Package(
         .testTarget(name: "VernacularModelsTests", dependencies: ["VernacularModels", "VernacularEngine", "VernacularIngest"]),
         .testTarget(name: "VernacularLangIDTests", dependencies: ["VernacularLangID", "VernacularCore"]),
         .testTarget(name: "VernacularDedupTests", dependencies: ["VernacularDedup", "VernacularCore"]),
+        .testTarget(name: "VernacularQualityTests", dependencies: ["VernacularQuality", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
         .testTarget(
             name: "VernacularTokenizerTests", dependencies: ["VernacularTokenizer"],

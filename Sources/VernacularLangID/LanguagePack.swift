@@ -76,8 +76,9 @@ public struct LanguagePack: Sendable, Equatable {
         }
     }
 
-    /// `dedup` belongs to VernacularDedup (`DedupPackSettings`), which checks its own keys.
-    private static let topKeys = ["code", "name", "model", "markers", "thresholds", "training", "dedup"]
+    /// `dedup` belongs to VernacularDedup (`DedupPackSettings`) and `quality` to VernacularQuality
+    /// (`QualityThresholds`), which check their own keys.
+    private static let topKeys = ["code", "name", "model", "markers", "thresholds", "training", "dedup", "quality"]
 
     /// Reads and checks a pack; unknown keys anywhere are errors naming key and line.
     public static func load(from url: URL) throws -> LanguagePack {

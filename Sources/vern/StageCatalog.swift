@@ -1,5 +1,6 @@
 import VernacularCore
 import VernacularLangID
+import VernacularQuality
 import VernacularText
 
 /// Every stage a pipeline file can name, gathered from the libraries.
@@ -8,6 +9,7 @@ enum StageCatalog {
         var registry = StageRegistry()
         TextStages.register(in: &registry)
         LangIDStages.register(in: &registry)
+        QualityStages.register(in: &registry)
         return registry
     }
 }

@@ -1,0 +1,90 @@
+import VernacularCore
+
+/// Options of the `decontaminate` stage.
+public struct DecontaminateConfig: Sendable, Codable, Equatable, KnownKeys {
+    public enum Action: String, Sendable, Codable { case drop, flag }
+
+    /// Evaluation sets (.jsonl, .json, .csv), relative to the working directory.
+    public var benchmarks: [String]
+    /// `drop` removes contaminated documents; `flag` keeps them with `meta.contamination`.
+    public var action: Action
+    /// Unit n-gram length: 13 (GPT-3's choice) is about six to eight Cantonese words.
+    public var n: Int
+    /// Fields of each item holding its text.
+    public var fields: [String]
+    /// Fields shorter than n units are matched whole from this many units up.
+    public var minItemUnits: Int
+
+    public init(benchmarks: [String] = [], action: Action = .drop, n: Int = 13,
+                fields: [String] = ["question", "choices"], minItemUnits: Int = 8) {
+        self.benchmarks = benchmarks
+        self.action = action
+        self.n = n
+        self.fields = fields
+        self.minItemUnits = minItemUnits
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case benchmarks, action, n, fields, minItemUnits = "min_item_units"
+    }
+    public static var knownKeys: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    public init(from decoder: any Decoder) throws {
+        let d = DecontaminateConfig()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        benchmarks = try c.decodeIfPresent([String].self, forKey: .benchmarks) ?? d.benchmarks
+        action = try c.decodeIfPresent(Action.self, forKey: .action) ?? d.action
+        n = try c.decodeIfPresent(Int.self, forKey: .n) ?? d.n
+        fields = try c.decodeIfPresent([String].self, forKey: .fields) ?? d.fields
+        minItemUnits = try c.decodeIfPresent(Int.self, forKey: .minItemUnits) ?? d.minItemUnits
+        guard !benchmarks.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .benchmarks, in: c, debugDescription: "must list at least one evaluation file")
+        }
+        guard n >= 2, (1...n).contains(minItemUnits) else {
+            throw DecodingError.dataCorruptedError(forKey: .n, in: c, debugDescription: "need n >= 2 and 1 <= min_item_units <= n")
+        }
+        guard !fields.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .fields, in: c, debugDescription: "must name at least one field")
+        }
+    }
+}
+
+/// Counter names of the `decontaminate` stage.
+public enum DecontaminateCounter {
+    public static let contaminated = "contaminated_documents"
+    /// Per benchmark: `contaminated_<benchmark>`.
+    public static func benchmark(_ name: String) -> String { "contaminated_\(name)" }
+}
+
+/// Drops (or flags) documents that contain text of an evaluation item, naming the item, so that
+/// scores on those benchmarks measure the model and not its memory.
+public struct DecontaminateStage: Stage {
+    public let name = "decontaminate"
+    public let config: DecontaminateConfig
+    public let index: BenchmarkIndex
+
+    public init(config: DecontaminateConfig, index: BenchmarkIndex) {
+        self.config = config
+        self.index = index
+    }
+
+    /// Builds the index from the configured files.
+    public init(config: DecontaminateConfig) throws {
+        var index = BenchmarkIndex(n: config.n, minItemUnits: config.minItemUnits)
+        for path in config.benchmarks { try index.load(path: path, fields: config.fields) }
+        self.init(config: config, index: index)
+    }
+
+    public func process(_ document: inout Document, counters: inout StageCounters) throws -> Verdict {
+        guard let item = index.firstMatch(in: document.text) else { return .keep }
+        counters.add(DecontaminateCounter.contaminated)
+        counters.add(DecontaminateCounter.benchmark(item.benchmark))
+        switch config.action {
+        case .drop:
+            return .drop(DropReason("benchmark_overlap", detail: item.description))
+        case .flag:
+            document.meta["contamination"] = .string(item.description)
+            return .keep
+        }
+    }
+}
