@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VernacularTokenizer", targets: ["VernacularTokenizer"]),
         .library(name: "VernacularWeights", targets: ["VernacularWeights"]),
         .library(name: "VernacularDedup", targets: ["VernacularDedup"]),
+        .library(name: "VernacularPack", targets: ["VernacularPack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -69,12 +70,14 @@ let package = Package(
             name: "VernacularDedup",
             dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Packing token shards for training: Megatron indexed datasets (.bin/.idx), writer and reader.
+        .target(name: "VernacularPack", dependencies: ["VernacularCore", "VernacularTokenizer", "VernacularWeights"]),
 
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
-                "VernacularLangID", "VernacularDedup",
+                "VernacularLangID", "VernacularDedup", "VernacularPack", "VernacularTokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,6 +89,10 @@ let package = Package(
         .testTarget(name: "VernacularModelsTests", dependencies: ["VernacularModels", "VernacularEngine", "VernacularIngest"]),
         .testTarget(name: "VernacularLangIDTests", dependencies: ["VernacularLangID", "VernacularCore"]),
         .testTarget(name: "VernacularDedupTests", dependencies: ["VernacularDedup", "VernacularCore"]),
+        .testTarget(
+            name: "VernacularPackTests", dependencies: ["VernacularPack", "VernacularTokenizer", "VernacularCore"],
+            exclude: ["Python"], resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
         .testTarget(
             name: "VernacularTokenizerTests", dependencies: ["VernacularTokenizer"],
