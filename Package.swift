@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "VernacularWeights", targets: ["VernacularWeights"]),
         .library(name: "VernacularDedup", targets: ["VernacularDedup"]),
         .library(name: "VernacularQuality", targets: ["VernacularQuality"]),
+        .library(name: "VernacularPack", targets: ["VernacularPack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -76,12 +77,14 @@ let package = Package(
             name: "VernacularQuality",
             dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Packing token shards for training: Megatron indexed datasets (.bin/.idx), writer and reader.
+        .target(name: "VernacularPack", dependencies: ["VernacularCore", "VernacularTokenizer", "VernacularWeights"]),
 
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
-                "VernacularLangID", "VernacularDedup", "VernacularQuality",
+                "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,6 +97,10 @@ let package = Package(
         .testTarget(name: "VernacularLangIDTests", dependencies: ["VernacularLangID", "VernacularCore"]),
         .testTarget(name: "VernacularDedupTests", dependencies: ["VernacularDedup", "VernacularCore"]),
         .testTarget(name: "VernacularQualityTests", dependencies: ["VernacularQuality", "VernacularCore"]),
+        .testTarget(
+            name: "VernacularPackTests", dependencies: ["VernacularPack", "VernacularTokenizer", "VernacularCore"],
+            exclude: ["Python"], resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
         .testTarget(
             name: "VernacularTokenizerTests", dependencies: ["VernacularTokenizer"],

@@ -53,3 +53,7 @@ for model in smollm2 gemma3; do
     printf '%-8s ' "$model"
     "$vern" perplexity --model "$model" --input "$out/sample.txt" --context 256 2>/dev/null
 done
+
+step "Pack the cleaned documents into Megatron token shards with Gemma 3's tokenizer"
+"$vern" pack --tokenizer gemma3 --input "$out/run/documents" --output "$out/pack"
+cat "$out/pack/pack.json"

@@ -9,7 +9,7 @@ struct Vern: AsyncParsableCommand {
         subcommands: [
             Init.self, Run.self, Ingest.self, LangID.self, Dedup.self,
             Doctor.self, Generate.self, Chat.self, Perplexity.self,
-            PII.self,
+            PII.self, Pack.self, TokenizerCommand.self,
         ]
     )
 }

@@ -16,10 +16,13 @@ struct ModelOptions: ParsableArguments {
 
     /// The path `--model` names. Installed models are looked for in $VERNACULAR_MODELS, then in
     /// vendor/models of the checkout the executable was built in, then of the current folder.
-    func resolvedPath() throws -> String {
+    func resolvedPath() throws -> String { try Self.resolve(model) }
+
+    /// A path that exists, or the installed file of a model name.
+    static func resolve(_ model: String) throws -> String {
         if FileManager.default.fileExists(atPath: model) { return model }
-        guard let file = Self.installed[model.lowercased()] else {
-            throw ValidationError("no model at '\(model)' (give a .gguf file, a folder, or one of: \(Self.installed.keys.sorted().joined(separator: ", ")))")
+        guard let file = installed[model.lowercased()] else {
+            throw ValidationError("no model at '\(model)' (give a .gguf file, a folder, or one of: \(installed.keys.sorted().joined(separator: ", ")))")
         }
         var folders: [String] = []
         if let custom = ProcessInfo.processInfo.environment["VERNACULAR_MODELS"] { folders.append(custom) }

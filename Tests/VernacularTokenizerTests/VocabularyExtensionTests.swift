@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import VernacularTokenizer
+
+@Suite struct VocabularyExtensionTests {
+    static let basePath = AgreementFixtures.fixtures.appendingPathComponent("tiny-bytelevel.tokenizer.json")
+    /// The fixture texts that contain Han characters (HKCanCor utterances, ctcpc sentences).
+    static let hanTexts = AgreementFixtures.texts.filter { VocabularyExtension.containsHan(Array($0.utf8)) }
+    static let otherTexts = AgreementFixtures.texts.filter { !VocabularyExtension.containsHan(Array($0.utf8)) }
+
+    static func extended(add: Int) throws -> (Tokenizer, Tokenizer, VocabularyExtension, Data) {
+        let baseData = try Data(contentsOf: basePath)
+        let base = try Tokenizer(huggingFaceJSON: baseData)
+        let learnt = try VocabularyExtension.learn(base: base, texts: hanTexts, add: add)
+        let json = try learnt.extendedTokenizerJSON(base: baseData)
+        return (base, try Tokenizer(huggingFaceJSON: json), learnt, json)
+    }
+
+    @Test func newTokensFollowTheBaseVocabularyAndCutCantoneseTokens() throws {
+        let (base, extended, learnt, _) = try Self.extended(add: 100)
+        #expect(learnt.tokens.count == 100)
+        #expect(learnt.tokens.map(\.id) == (0..<100).map { Int32(base.vocabularySize + $0) })
+        #expect(extended.vocabularySize == base.vocabularySize + 100)
+        let before = Self.hanTexts.map { base.encode($0, addSpecialTokens: false).count }.reduce(0, +)
+        let after = Self.hanTexts.map { extended.encode($0, addSpecialTokens: false).count }.reduce(0, +)
+        #expect(Double(after) < 0.85 * Double(before), "\(before) -> \(after) tokens")
+        for text in Self.hanTexts { #expect(extended.decode(extended.encode(text, addSpecialTokens: false)) == text) }
+    }
+
+    @Test func textWithoutHanEncodesExactlyAsBefore() throws {
+        let (base, extended, _, _) = try Self.extended(add: 100)
+        for text in Self.otherTexts {
+            #expect(extended.encode(text) == base.encode(text), "\(text)")
+        }
+        // Every original id keeps its text.
+        for id in 0..<Int32(base.vocabularySize) { #expect(extended.tokenText(for: id) == base.tokenText(for: id)) }
+    }
+
+    @Test func piecesAreTheBaseEncodingOfEachNewToken() throws {
+        let (base, extended, learnt, _) = try Self.extended(add: 50)
+        for token in learnt.tokens {
+            #expect(token.pieces.flatMap { base.tokenBytes($0) } == extended.tokenBytes(token.id))
+            #expect(token.pieces.count >= 2)
+        }
+    }
+
+    @Test func sentencePieceBasesAreRefused() throws {
+        let spm = try Tokenizer(huggingFaceJSONAt: AgreementFixtures.fixtures.appendingPathComponent("tiny-sentencepiece.tokenizer.json"))
+        #expect(throws: TokenizerError.self) { try VocabularyExtension.learn(base: spm, texts: Self.hanTexts, add: 10) }
+    }
+
+    /// The written file must mean the same to Hugging Face `tokenizers` (when installed).
+    @Test(.enabled(if: ExtensionPython.hasTokenizers, "needs python3 with tokenizers"))
+    func huggingFaceAgreesWithTheExtendedTokenizer() throws {
+        let (_, extended, _, json) = try Self.extended(add: 100)
+        let folder = NSTemporaryDirectory() + "vern-extend-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try json.write(to: URL(fileURLWithPath: folder + "/tokenizer.json"))
+        try JSONEncoder().encode(AgreementFixtures.texts).write(to: URL(fileURLWithPath: folder + "/texts.json"))
+        let script = """
+            import json, sys
+            from tokenizers import Tokenizer
+            t = Tokenizer.from_file(sys.argv[1] + "/tokenizer.json")
+            texts = json.load(open(sys.argv[1] + "/texts.json", encoding="utf-8"))
+            print(json.dumps([t.encode(x, add_special_tokens=False).ids for x in texts]))
+            """
+        let result = try ExtensionPython.run(["-c", script, folder])
+        #expect(result.status == 0, "\(result.output)")
+        let reference = try JSONDecoder().decode([[Int32]].self, from: Data(result.output.utf8))
+        for (text, ids) in zip(AgreementFixtures.texts, reference) {
+            #expect(extended.encode(text, addSpecialTokens: false) == ids, "\(text)")
+        }
+    }
+}
+
+enum ExtensionPython {
+    static let hasTokenizers: Bool = (try? run(["-c", "import tokenizers"]).status) == 0
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
