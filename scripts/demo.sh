@@ -37,6 +37,10 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(json.dumps(s,
 printf 'Removed:\n'
 cat "$out/dedup/removed.jsonl"
 
+step "Pack the cleaned documents into Megatron token shards with Gemma 3's tokenizer"
+"$vern" pack --tokenizer gemma3 --input "$out/dedup" --output "$out/pack"
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); print({k: p[k] for k in ("dtype_code", "end_of_document_id", "vocabulary_size")}, {s: (p[s]["documents"], p[s]["tokens"]) for s in ("train", "valid", "test")})' "$out/pack/pack.json"
+
 step "The engine: MLX through our C shim, BLAS calls bound to OpenBLAS"
 "$vern" doctor
 
@@ -53,7 +57,3 @@ for model in smollm2 gemma3; do
     printf '%-8s ' "$model"
     "$vern" perplexity --model "$model" --input "$out/sample.txt" --context 256 2>/dev/null
 done
-
-step "Pack the cleaned documents into Megatron token shards with Gemma 3's tokenizer"
-"$vern" pack --tokenizer gemma3 --input "$out/run/documents" --output "$out/pack"
-cat "$out/pack/pack.json"

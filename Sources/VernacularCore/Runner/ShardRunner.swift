@@ -74,10 +74,11 @@ public struct ShardRunner: Sendable {
         label = "run"
     }
 
-    /// The pipeline file's hash combined with the built stages' values, so stages given in code
-    /// (not in the file) also tell one run folder from another.
+    /// The pipeline file's hash (stage options included) combined with the built stages' names,
+    /// so stages given in code rather than in the file also tell one run folder from another.
+    /// Not the stages' values: those may hold hash tables whose order differs between processes.
     static func configurationHash(spec: PipelineSpec, stages: [any Stage]) -> String {
-        FNV1a64.hex(spec.configurationHash + stages.map { String(reflecting: $0) }.joined(separator: "\u{1F}"))
+        FNV1a64.hex(spec.configurationHash + stages.map(\.name).joined(separator: "\u{1F}"))
     }
 
     public var manifestPath: String { processor.runFolder + "/manifest.json" }
