@@ -63,16 +63,29 @@ import VernacularCore
         var generator = SeededGenerator(seed: 20261127)
         var kills = 0
         var attempts = 0
+        let markers = root + "/killed/markers"
+        func finishedShards() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: markers)) ?? []).filter { $0.hasSuffix(".json") }.count
+        }
         while attempts < 40 {
             attempts += 1
+            let before = finishedShards()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: VernBinary.path)
             process.arguments = ["run", "killed.yaml", "--quiet"]
             process.currentDirectoryURL = URL(fileURLWithPath: root)
             process.standardError = FileHandle.nullDevice
             try process.run()
-            // Kill points spread over a run's whole life, from start-up to the last shard.
-            usleep(UInt32.random(in: 20_000...400_000, using: &generator))
+            if attempts % 3 == 1 {
+                // Any moment, start-up included.
+                usleep(UInt32.random(in: 10_000...200_000, using: &generator))
+            } else {
+                // After this run has finished at least one more shard, somewhere inside the next
+                // one (or while it renames outputs and writes markers): whatever the machine's speed.
+                let deadline = Date().addingTimeInterval(60)
+                while process.isRunning, finishedShards() <= before, Date() < deadline { usleep(2_000) }
+                usleep(UInt32.random(in: 0...40_000, using: &generator))
+            }
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
