@@ -22,7 +22,7 @@ extension Vern.TokenizerCommand {
             discussion: """
                 Text is NFC-normalised and cut as Qwen 2 cuts it, except that a run of Han \
                 characters is a word of its own (never joined to punctuation or Latin letters). \
-                Writes OUTPUT/tokenizer.json, which Hugging Face `tokenizers` loads.
+                Writes DIR/tokenizer.json (DIR from --output), which Hugging Face `tokenizers` loads.
                 """
         )
 
