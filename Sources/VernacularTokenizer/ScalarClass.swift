@@ -34,3 +34,17 @@ enum ScalarClass: UInt8 {
         }
     }
 }
+
+extension ScalarClass {
+    /// The class of a scalar value, through a table for the Basic Multilingual Plane: asking
+    /// Unicode properties for every Han character is the slowest part of counting words.
+    @inline(__always)
+    static func of(_ value: UInt32) -> ScalarClass {
+        value < 0x10000 ? bmp[Int(value)] : ScalarClass(Unicode.Scalar(value) ?? "\u{FFFD}")
+    }
+
+    /// Surrogate code points are not scalars and never occur in Swift strings; they read as other.
+    private static let bmp: [ScalarClass] = (0..<0x10000).map { value in
+        Unicode.Scalar(UInt32(value)).map(ScalarClass.init) ?? .other
+    }
+}

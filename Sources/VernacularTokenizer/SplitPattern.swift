@@ -10,10 +10,34 @@ enum SplitPattern: Equatable, Sendable {
     case llama3
     /// Qwen 2 and 3: as Llama 3 but `\p{N}` (one digit per piece).
     case qwen2
+    /// Ours (`vern tokenizer train`): Qwen 2 with Han ideographs cut out of the letter class.
+    /// A run of Han characters is one piece on its own: it never takes a leading punctuation
+    /// mark (Qwen's `[^\r\n\p{L}\p{N}]?\p{L}+` turns "，我哋" into one piece, so merges learn
+    /// "，我"), and it never runs on into Latin letters ("用iPhone" is two pieces). Cantonese puts
+    /// no spaces between words, so the whole run is kept: BPE can then learn 唔該, 佢哋, 嘅嘢
+    /// wherever they fall, which cutting every character apart (at least one token per
+    /// character) or cutting fixed-length chunks (the same word cut differently at each offset)
+    /// would not. Punctuation (，。！？「」、) ends a run, so no token spans two clauses.
+    /// The Han ranges are written out because Swift has no Unicode script property to match
+    /// `\p{Han}` with; they are the unified ideographs, extension A, the compatibility block and
+    /// the supplementary-plane extensions (U+20000-U+3134F), the same set `containsHan` uses.
+    case hanIsolated
 
     static let gpt2Regex = #"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#
     static let llama3Regex = #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
     static let qwen2Regex = #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+
+    static let hanClass = #"\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}\x{20000}-\x{3134F}"#
+    static let hanIsolatedRegex = #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|["# + hanClass + #"]+|[^\r\n\p{L}\p{N}]?[\p{L}&&[^"#
+        + hanClass + #"]]+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+
+    /// Whether `value` lies in the Han ranges of `hanIsolated` (assigned or not, as the regex's
+    /// ranges are).
+    @inline(__always)
+    static func isHan(_ value: UInt32) -> Bool {
+        (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value) || (0xF900...0xFAFF).contains(value)
+            || (0x20000...0x3134F).contains(value)
+    }
 
     /// The pattern whose regex source is exactly `source`, or nil.
     init?(regex source: String) {
@@ -21,6 +45,7 @@ enum SplitPattern: Equatable, Sendable {
         case SplitPattern.gpt2Regex: self = .gpt2
         case SplitPattern.llama3Regex: self = .llama3
         case SplitPattern.qwen2Regex: self = .qwen2
+        case SplitPattern.hanIsolatedRegex: self = .hanIsolated
         default: return nil
         }
     }
@@ -34,6 +59,7 @@ enum SplitPattern: Equatable, Sendable {
         case .gpt2: return gpt2End(scalars, classes, start, end)
         case .llama3: return llamaEnd(scalars, classes, start, end, maxDigits: 3)
         case .qwen2: return llamaEnd(scalars, classes, start, end, maxDigits: 1)
+        case .hanIsolated: return llamaEnd(scalars, classes, start, end, maxDigits: 1, isolateHan: true)
         }
     }
 
@@ -58,15 +84,33 @@ enum SplitPattern: Equatable, Sendable {
 
     private func llamaEnd(
         _ s: UnsafeBufferPointer<UInt32>, _ c: UnsafeBufferPointer<ScalarClass>, _ i: Int, _ end: Int,
-        maxDigits: Int
+        maxDigits: Int, isolateHan: Bool = false
     ) -> Int {
         let contraction = SplitPattern.contractionLength(s, i, end, caseInsensitive: true)
         if contraction > 0 { return i + contraction }
         let cls = c[i]
-        // `[^\r\n\p{L}\p{N}]?\p{L}+`
-        if cls == .letter { return SplitPattern.run(of: .letter, c, i + 1, end) }
-        if cls != .newline, cls != .number, i + 1 < end, c[i + 1] == .letter {
-            return SplitPattern.run(of: .letter, c, i + 2, end)
+        if isolateHan {
+            // `[Han]+`, then `[^\r\n\p{L}\p{N}]?[\p{L}&&[^Han]]+`.
+            if SplitPattern.isHan(s[i]) {
+                var k = i + 1
+                while k < end, SplitPattern.isHan(s[k]) { k += 1 }
+                return k
+            }
+            func nonHanLetters(from start: Int) -> Int {
+                var k = start
+                while k < end, c[k] == .letter, !SplitPattern.isHan(s[k]) { k += 1 }
+                return k
+            }
+            if cls == .letter { return nonHanLetters(from: i + 1) }
+            if cls != .newline, cls != .number, i + 1 < end, c[i + 1] == .letter, !SplitPattern.isHan(s[i + 1]) {
+                return nonHanLetters(from: i + 2)
+            }
+        } else {
+            // `[^\r\n\p{L}\p{N}]?\p{L}+`
+            if cls == .letter { return SplitPattern.run(of: .letter, c, i + 1, end) }
+            if cls != .newline, cls != .number, i + 1 < end, c[i + 1] == .letter {
+                return SplitPattern.run(of: .letter, c, i + 2, end)
+            }
         }
         // `\p{N}{1,maxDigits}`
         if cls == .number {

@@ -16,14 +16,34 @@ struct MergeLearner {
     init(words: [[Int32]], counts: [Int]) {
         self.words = words
         self.counts = counts
+        // One (pair, word) entry per adjacent pair, sorted: each pair's count and word list are
+        // then built with one hash-table insert per distinct pair rather than two per occurrence
+        // (a 100 MB corpus has tens of millions of occurrences).
+        var total = 0
+        for symbols in words { total += max(symbols.count - 1, 0) }
+        var entries: [(key: UInt64, word: Int32)] = []
+        entries.reserveCapacity(total)
         for (w, symbols) in words.enumerated() where symbols.count > 1 {
-            for i in 0..<(symbols.count - 1) {
-                let key = Self.key(symbols[i], symbols[i + 1])
-                pairCounts[key, default: 0] += counts[w]
-                wordsWithPair[key, default: []].append(Int32(w))
-            }
+            for i in 0..<(symbols.count - 1) { entries.append((Self.key(symbols[i], symbols[i + 1]), Int32(w))) }
         }
-        for (key, count) in pairCounts { heap.push(count: count, key: key) }
+        entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.word < $1.word }
+        var start = 0
+        while start < entries.count {
+            let key = entries[start].key
+            var count = 0
+            var list: [Int32] = []
+            var end = start
+            while end < entries.count && entries[end].key == key {
+                let w = entries[end].word
+                count += counts[Int(w)]
+                if list.last != w { list.append(w) }
+                end += 1
+            }
+            pairCounts[key] = count
+            wordsWithPair[key] = list
+            heap.push(count: count, key: key)
+            start = end
+        }
     }
 
     static func key(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b)) }
@@ -43,43 +63,84 @@ struct MergeLearner {
         return nil
     }
 
+    /// Per-word stamp of the last merge that visited it, so a word listed twice is merged once.
+    private var visited: [Int32] = []
+    private var mergeNumber: Int32 = 0
+    // Scratch buffers reused by every merge.
+    private var merged: [Int32] = []
+    private var created: [Int] = []
+    private var touched = Set<UInt64>()
+
+    /// Joins every (left, right) in the words that hold it. Only pairs next to a joined position
+    /// change, so counts are adjusted there (as Hugging Face's trainer does) rather than by
+    /// recounting whole words: Han runs are long words, and recounting them made each merge
+    /// cost the length of every word it touched in hash-table updates.
     private mutating func apply(key: UInt64, left: Int32, right: Int32, newID: Int32) {
-        var touched = Set<UInt64>()
-        var seen = Set<Int32>()
-        for w in wordsWithPair[key] ?? [] where seen.insert(w).inserted {
-            let old = words[Int(w)]
-            var merged: [Int32] = []
-            merged.reserveCapacity(old.count)
+        if visited.isEmpty { visited = Array(repeating: -1, count: words.count) }
+        mergeNumber += 1
+        touched.removeAll(keepingCapacity: true)
+        for w in wordsWithPair.removeValue(forKey: key) ?? [] where visited[Int(w)] != mergeNumber {
+            let word = Int(w)
+            visited[word] = mergeNumber
+            let c = counts[word]
+            merged.removeAll(keepingCapacity: true)
+            created.removeAll(keepingCapacity: true)
+            // Take the word out of `words` so it can be read while `self` changes.
+            var old: [Int32] = []
+            swap(&old, &words[word])
+            let n = old.count
             var i = 0
-            while i < old.count {
-                if i + 1 < old.count && old[i] == left && old[i + 1] == right {
-                    merged.append(newID)
-                    i += 2
-                } else {
+            // Old index of the right half of the previous join in this word.
+            var previousEnd = -2
+            while i < n {
+                guard i + 1 < n, old[i] == left, old[i + 1] == right else {
                     merged.append(old[i])
                     i += 1
+                    continue
+                }
+                // Pairs that vanish: (before, left) unless the previous join already counted it
+                // as its right neighbour, (left, right), and (right, after).
+                if i > 0 && previousEnd != i - 1 { change(Self.key(old[i - 1], old[i]), by: -c) }
+                change(key, by: -c)
+                if i + 2 < n { change(Self.key(old[i + 1], old[i + 2]), by: -c) }
+                created.append(merged.count)
+                merged.append(newID)
+                previousEnd = i + 1
+                i += 2
+            }
+            guard !created.isEmpty else {
+                swap(&old, &words[word])
+                continue
+            }
+            // Pairs that appear: each joined symbol with its left neighbour, and with its right
+            // neighbour unless that is also joined (then its own left pair counts it).
+            for (index, j) in created.enumerated() {
+                if j > 0 {
+                    let k = Self.key(merged[j - 1], merged[j])
+                    change(k, by: c)
+                    wordsWithPair[k, default: []].append(w)
+                }
+                let nextIsJoined = index + 1 < created.count && created[index + 1] == j + 1
+                if j + 1 < merged.count && !nextIsJoined {
+                    let k = Self.key(merged[j], merged[j + 1])
+                    change(k, by: c)
+                    wordsWithPair[k, default: []].append(w)
                 }
             }
-            guard merged.count != old.count else { continue }
-            let c = counts[Int(w)]
-            for i in 0..<(old.count - 1) {
-                let k = Self.key(old[i], old[i + 1])
-                pairCounts[k, default: 0] -= c
-                touched.insert(k)
-            }
-            for i in 0..<max(merged.count - 1, 0) {
-                let k = Self.key(merged[i], merged[i + 1])
-                pairCounts[k, default: 0] += c
-                touched.insert(k)
-                if merged[i] == newID || merged[i + 1] == newID { wordsWithPair[k, default: []].append(w) }
-            }
-            words[Int(w)] = merged
+            // The joined word goes in; the old buffer becomes the next scratch buffer.
+            swap(&merged, &words[word])
+            merged = old
         }
-        wordsWithPair[key] = nil
         for k in touched {
             let count = pairCounts[k] ?? 0
             if count > 0 { heap.push(count: count, key: k) } else { pairCounts[k] = nil }
         }
+    }
+
+    @inline(__always)
+    private mutating func change(_ key: UInt64, by delta: Int) {
+        pairCounts[key, default: 0] += delta
+        touched.insert(key)
     }
 }
 

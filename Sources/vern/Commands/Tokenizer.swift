@@ -8,13 +8,81 @@ extension Vern {
     struct TokenizerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tokenizer",
-            abstract: "Extend a tokenizer's vocabulary for a language, and measure what tokenizers cost.",
-            subcommands: [Extend.self, Stats.self]
+            abstract: "Train or extend a tokenizer for a language, and measure what tokenizers cost.",
+            subcommands: [Train.self, Extend.self, Stats.self]
         )
     }
 }
 
 extension Vern.TokenizerCommand {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "train",
+            abstract: "Train a byte-level BPE tokenizer on JSON Lines documents.",
+            discussion: """
+                Text is NFC-normalised and cut as Qwen 2 cuts it, except that a run of Han \
+                characters is a word of its own (never joined to punctuation or Latin letters). \
+                Writes DIR/tokenizer.json (DIR from --output), which Hugging Face `tokenizers` loads.
+                """
+        )
+
+        @Option(parsing: .upToNextOption, help: "Corpus: JSON Lines files, folders or globs.")
+        var input: [String]
+
+        @Option(help: ArgumentHelp("Folder for tokenizer.json.", valueName: "dir"))
+        var output: String
+
+        @Option(help: "Tokens in the vocabulary, special tokens and the 256 bytes included.")
+        var vocabSize = 32000
+
+        @Option(help: "Least corpus count for a merge.")
+        var minFrequency = 2
+
+        @Option(parsing: .upToNextOption, help: "Special tokens, given the first ids.")
+        var specialTokens = ["<|endoftext|>"]
+
+        @Option(help: "JSON field holding each document's text.")
+        var textField = "text"
+
+        func validate() throws {
+            if vocabSize < specialTokens.count + 256 {
+                throw ValidationError("--vocab-size must be at least \(specialTokens.count + 256) (special tokens and 256 bytes)")
+            }
+            if minFrequency < 1 { throw ValidationError("--min-frequency must be at least 1") }
+        }
+
+        func run() throws {
+            var trainer = try BPETrainer(options: BPETrainingOptions(
+                vocabularySize: vocabSize, minimumFrequency: minFrequency, specialTokens: specialTokens))
+            let files = try DocumentFiles.expand(input)
+            if files.isEmpty { throw ValidationError("no JSON Lines files in \(input)") }
+            let start = Date()
+            let mapping = DocumentFieldMapping(textField: textField)
+            for (number, file) in files.enumerated() {
+                try DocumentReading.forEach(path: file, mapping: mapping) { trainer.add($0.text) }
+                progress(String(format: "counted %d/%d files: %d documents, %.1f MB, %d distinct words (%.1f s)",
+                                number + 1, files.count, trainer.documents, Double(trainer.bytes) / 1e6,
+                                trainer.distinctWords, Date().timeIntervalSince(start)))
+            }
+            let counted = Date()
+            let trained = trainer.train { size, target in
+                progress(String(format: "merges: %d/%d tokens (%.1f s)", size, target, Date().timeIntervalSince(counted)))
+            }
+            let json = trained.tokenizerJSON()
+            // Load what we wrote: a file our own loader rejects must not leave this command.
+            _ = try Tokenizer(huggingFaceJSON: json)
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            try json.write(to: URL(fileURLWithPath: output + "/tokenizer.json"))
+            print(String(format: "trained %d tokens (%d merges) on %d documents (%.1f MB) in %.1f s (counting %.1f s): %@/tokenizer.json",
+                         trained.vocabularySize, trained.merges.count, trainer.documents, Double(trainer.bytes) / 1e6,
+                         Date().timeIntervalSince(start), counted.timeIntervalSince(start), output))
+        }
+
+        private func progress(_ line: String) {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
     struct Extend: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "extend",
