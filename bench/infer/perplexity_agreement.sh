@@ -7,11 +7,13 @@
 #                  one per line, from sentence 1000 on, until CANTO_CHARS characters.
 #   english.txt    Debian's copies of GPL-3, LGPL-2.1, Apache-2.0, MPL-2.0 and GFDL-1.3
 #                  (/usr/share/common-licenses), concatenated.
-# Both tools get the file, a context of 512 and 2 CPU threads (llama.cpp). The script prints each
+# Both tools get the file, a context of 512 and 2 CPU threads (llama.cpp, with -nr: its AMX
+# kernels die with SIGILL in this VM, see README.md). The script prints each
 # perplexity and the relative difference (vern / llama.cpp - 1).
 #
 # Usage: bench/infer/perplexity_agreement.sh [smollm2|gemma3|all]   (default: all)
-# Env:   OUT_DIR (default /tmp/vern-bench-infer), CANTO_CHARS (default 15000), CONTEXT (default 512)
+# Env:   OUT_DIR (default /tmp/vern-bench-infer), CANTO_CHARS (default 15000), CONTEXT (default 512),
+#        TEXTS (default "cantonese english")
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 vern=$root/.build/release/vern
@@ -63,10 +65,10 @@ echo "# load: $(uptime)"
 printf '%-8s %-10s %8s %7s %12s %12s %9s\n' model text tokens chunks llama.cpp vern diff
 for model in $models; do
     gguf=$(model_path "$model")
-    for text in cantonese english; do
+    for text in ${TEXTS:-cantonese english}; do
         file=$out/$text.txt
         log=$out/llama-perplexity.$model.$text.log
-        "$llama_ppl" -m "$gguf" -f "$file" -c "$context" -t 2 >"$log" 2>&1 \
+        "$llama_ppl" -m "$gguf" -f "$file" -c "$context" -t 2 -nr >"$log" 2>&1 \
             || { echo "llama-perplexity failed, see $log" >&2; exit 1; }
         # "Final estimate: PPL = 12.3456 +/- 0.12345"
         ref=$(sed -n 's/.*Final estimate: PPL = \([0-9.]*\).*/\1/p' "$log" | tail -1)
