@@ -19,7 +19,7 @@ extension Vern.LM {
             discussion: """
                 Tokens are non-whitespace characters; each non-empty line is a sentence between \
                 <s> and </s>. Also writes OUTPUT.cutoffs.json: the perplexities at the pack's \
-                head and tail percentiles over the training documents, read by the perplexity stage.
+                head and tail percentiles over every tenth document, held out of training, read by the perplexity stage.
                 """)
 
         @Option(help: "N-gram order (1-8).")
