@@ -15,5 +15,8 @@ public enum QualityStages {
         registry.register("decontaminate") { options in
             try DecontaminateStage(config: try options.decode(DecontaminateConfig.self))
         }
+        registry.register("perplexity") { options in
+            try PerplexityStage(config: try options.decode(PerplexityStageConfig.self))
+        }
     }
 }

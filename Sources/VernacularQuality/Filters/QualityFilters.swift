@@ -85,15 +85,16 @@ public struct QualityFilters: Sendable {
         }
         guard enabled(.topNgram) || enabled(.duplicateNgram) else { return nil }
         let units = TextUnits(text)
+        var table = NGramCounter(capacity: units.count)
         if enabled(.topNgram) {
             for (n, limit) in thresholds.maxTopNgramCharacterFraction.sorted(by: { $0.key < $1.key }) {
-                let fraction = Self.topNgramCharacterFraction(units, n: n)
+                let fraction = Self.topNgramCharacterFraction(units, n: n, table: &table)
                 if fraction > limit { return above(.topNgram, fraction, limit, n: n) }
             }
         }
         if enabled(.duplicateNgram) {
             for (n, limit) in thresholds.maxDuplicateNgramCharacterFraction.sorted(by: { $0.key < $1.key }) {
-                let fraction = Self.duplicateNgramCharacterFraction(units, n: n)
+                let fraction = Self.duplicateNgramCharacterFraction(units, n: n, table: &table)
                 if fraction > limit { return above(.duplicateNgram, fraction, limit, n: n) }
             }
         }
@@ -176,17 +177,19 @@ public struct QualityFilters: Sendable {
     /// Characters covered by the most frequent n-gram (count x its characters) over all unit
     /// characters, as Gopher's "top n-gram character fraction".
     static func topNgramCharacterFraction(_ units: TextUnits, n: Int) -> Double {
+        var table = NGramCounter(capacity: units.count)
+        return topNgramCharacterFraction(units, n: n, table: &table)
+    }
+
+    /// As above, reusing `table` (emptied first).
+    static func topNgramCharacterFraction(_ units: TextUnits, n: Int, table counts: inout NGramCounter) -> Double {
         guard units.count >= n, n > 0 else { return 0 }
         let total = units.lengths.reduce(0) { $0 + Int($1) }
-        var counts: [UInt64: (count: Int, first: Int)] = [:]
-        counts.reserveCapacity(units.count)
+        counts.reset(capacity: units.count)
         var best = 0
         var bestCharacters = 0
         for start in 0...(units.count - n) {
-            let hash = units.ngramHash(at: start, length: n)
-            var entry = counts[hash] ?? (0, start)
-            entry.count += 1
-            counts[hash] = entry
+            let entry = counts.add(units.ngramHash(at: start, length: n), at: start)
             if entry.count > best {
                 best = entry.count
                 bestCharacters = (entry.first..<(entry.first + n)).reduce(0) { $0 + Int(units.lengths[$1]) }
@@ -200,12 +203,17 @@ public struct QualityFilters: Sendable {
     /// Characters inside n-grams that repeat an earlier n-gram (each counted once, scanning on
     /// past a repeat), over all unit characters: Gopher's duplicate n-gram character fraction.
     static func duplicateNgramCharacterFraction(_ units: TextUnits, n: Int) -> Double {
+        var table = NGramCounter(capacity: units.count)
+        return duplicateNgramCharacterFraction(units, n: n, table: &table)
+    }
+
+    /// As above, reusing `table` (emptied first).
+    static func duplicateNgramCharacterFraction(_ units: TextUnits, n: Int, table seen: inout NGramCounter) -> Double {
         guard units.count >= n, n > 0 else { return 0 }
         let total = units.lengths.reduce(0) { $0 + Int($1) }
-        var seen = Set<UInt64>()
-        seen.reserveCapacity(units.count)
+        seen.reset(capacity: units.count)
         var covered = [Bool](repeating: false, count: units.count)
-        for start in 0...(units.count - n) where !seen.insert(units.ngramHash(at: start, length: n)).inserted {
+        for start in 0...(units.count - n) where seen.add(units.ngramHash(at: start, length: n), at: start).count > 1 {
             for index in start..<(start + n) { covered[index] = true }
         }
         var duplicated = 0
