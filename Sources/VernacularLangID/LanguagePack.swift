@@ -76,9 +76,9 @@ public struct LanguagePack: Sendable, Equatable {
         }
     }
 
-    /// `dedup` belongs to VernacularDedup (`DedupPackSettings`) and `quality` to VernacularQuality
+    /// `dedup` belongs to VernacularDedup (`DedupPackSettings`), `quality` and `lm` to VernacularQuality
     /// (`QualityThresholds`), which check their own keys.
-    private static let topKeys = ["code", "name", "model", "markers", "thresholds", "training", "dedup", "quality"]
+    private static let topKeys = ["code", "name", "model", "markers", "thresholds", "training", "dedup", "quality", "lm"]
 
     /// Reads and checks a pack; unknown keys anywhere are errors naming key and line.
     public static func load(from url: URL) throws -> LanguagePack {

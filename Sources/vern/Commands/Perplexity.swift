@@ -46,7 +46,8 @@ extension Vern {
             let texts = try readTexts()
             let loaded = try model.load(forDecoding: false)
             let tokenizer = loaded.tokenizer
-            let bos = tokenizer.bosTokenID.map(Int.init)
+            // BOS only where the tokenizer adds one (llama-perplexity does the same); SmolLM2 adds none.
+            let bos = tokenizer.addsBOS ? tokenizer.bosTokenID.map(Int.init) : nil
             let streams: [[Int]]
             if llamacppConvention {
                 var stream = tokenizer.encode(texts.joined(separator: "\n\n"), addSpecialTokens: false).map(Int.init)
