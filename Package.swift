@@ -62,7 +62,7 @@ let package = Package(
             dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
         ),
         // BPE tokenizers (byte-level and SentencePiece-style) that match Hugging Face ids.
-        .target(name: "VernacularTokenizer"),
+        .target(name: "VernacularTokenizer", dependencies: ["VernacularWeights"]),
         // Model weight files (GGUF, safetensors): memory-mapped readers and CPU dequantisation.
         .target(name: "VernacularWeights"),
         // Deduplication: exact, MinHash LSH near-duplicates (character n-grams for Han) and

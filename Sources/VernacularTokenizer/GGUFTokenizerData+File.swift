@@ -1,12 +1,13 @@
-import VernacularTokenizer
 import VernacularWeights
 
 extension GGUFTokenizerData {
-    /// The tokenizer llama.cpp stores in a GGUF file's `tokenizer.ggml.*` metadata.
-    init(gguf file: GGUFFile) throws {
+    /// The tokenizer llama.cpp stores in a GGUF file's `tokenizer.ggml.*` metadata: one reading
+    /// shared by model loading and packing.
+    public init(gguf file: GGUFFile) throws {
         let metadata = file.metadata
-        guard let model = metadata["tokenizer.ggml.model"]?.string, let tokens = metadata["tokenizer.ggml.tokens"]?.stringArray else {
-            throw WeightError(tensor: "tokenizer.ggml.tokens", message: "\(file.path) has no embedded tokenizer")
+        guard let model = metadata["tokenizer.ggml.model"]?.string,
+              let tokens = metadata["tokenizer.ggml.tokens"]?.stringArray else {
+            throw TokenizerError.malformed("\(file.path) has no embedded tokenizer (tokenizer.ggml.tokens)")
         }
         func id(_ key: String) -> Int32? { metadata["tokenizer.ggml." + key]?.int.map(Int32.init) }
         self.init(
