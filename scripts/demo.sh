@@ -38,7 +38,7 @@ printf 'Removed:\n'
 cat "$out/dedup/removed.jsonl"
 
 step "Pack the cleaned documents into Megatron token shards with Gemma 3's tokenizer"
-"$vern" pack --tokenizer gemma3 --input "$out/dedup" --output "$out/pack"
+"$vern" pack --tokenizer gemma3 --input "$out/dedup/shard-*.jsonl.zst" --output "$out/pack"
 python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); print({k: p[k] for k in ("dtype_code", "end_of_document_id", "vocabulary_size")}, {s: (p[s]["documents"], p[s]["tokens"]) for s in ("train", "valid", "test")})' "$out/pack/pack.json"
 
 step "The engine: MLX through our C shim, BLAS calls bound to OpenBLAS"

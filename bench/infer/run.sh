@@ -73,6 +73,11 @@ med = {t: {k: statistics.median(r[k] for r in runs if r["tool"] == t) for k in (
 print(f"\n{'tool':<10} {'pp512 t/s':>10} {'tg128 t/s':>10}   (medians of {sum(r['tool'] == 'vern' for r in runs)} runs)")
 for t in tools:
     print(f"{t:<10} {med[t]['pp']:>10.1f} {med[t]['tg']:>10.1f}")
+rounds = [runs[i:i + len(tools)] for i in range(0, len(runs), len(tools))]
+for i, r in enumerate(rounds, 1):
+    by = {x["tool"]: x for x in r}
+    print(f"round {i}: vern/llama.cpp pp {by['vern']['pp'] / by['llama.cpp']['pp']:.2f}, "
+          f"vern/mlx-lm tg {by['vern']['tg'] / by['mlx-lm']['tg']:.2f}")
 for t in ("vern", "vern-f32"):
     print(f"{t}: pp {med[t]['pp'] / med['llama.cpp']['pp']:.2f}x llama.cpp (goal >= 1), "
           f"tg {med[t]['tg'] / med['mlx-lm']['tg']:.2f}x mlx-lm (goal >= 2), "
