@@ -103,15 +103,9 @@ public struct NearDedup: Sendable {
         summary.verifiedPairs = clusterStats.verified
         summary.rejectedPairs = clusterStats.rejected
         progress?("near: \(clusterStats.clusters) clusters, \(clusterStats.removed) documents to remove")
-        let counts = Mutex<(kept: Int, removed: Int)>((0, 0))
-        try timed("filter", &summary) {
-            try forEachInParallel(shards, workers: workers) { shard in
-                let (kept, removed) = try filter(shard: shard)
-                counts.withLock { $0.kept += kept; $0.removed += removed }
-            }
-            try workspace.publishRemoved()
+        try workspace.runFilterStage(shards: shards, workers: workers, summary: &summary) { shard in
+            try filter(shard: shard)
         }
-        (summary.documentsKept, summary.documentsRemoved) = counts.withLock { $0 }
         return summary
     }
 

@@ -284,6 +284,21 @@ final class ShardOutput {
 }
 
 extension DedupWorkspace {
+    /// The last stage both exact and near dedup share: filter every shard in parallel, publish
+    /// removed.jsonl, and record the kept and removed counts in `summary`.
+    func runFilterStage(shards: Int, workers: Int, summary: inout DedupSummary,
+                        filter: @Sendable (Int) throws -> (kept: Int, removed: Int)) throws {
+        let counts = Mutex<(kept: Int, removed: Int)>((0, 0))
+        try timed("filter", &summary) {
+            try forEachInParallel(shards, workers: workers) { shard in
+                let (kept, removed) = try filter(shard)
+                counts.withLock { $0.kept += kept; $0.removed += removed }
+            }
+            try publishRemoved()
+        }
+        (summary.documentsKept, summary.documentsRemoved) = counts.withLock { $0 }
+    }
+
     /// Joins the shards' removed records, in shard order, into `OUTPUT/removed.jsonl`.
     func publishRemoved() throws {
         let finalPath = output + "/removed.jsonl"
