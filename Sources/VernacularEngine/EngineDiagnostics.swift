@@ -8,6 +8,9 @@ public struct EngineDiagnostics: Sendable, Codable {
     /// The shared library that serves `cblas_sgemm` in this process: should be OpenBLAS.
     public let blasProvider: String
     public let blasThreads: Int
+    /// OpenBLAS's kernel family, and the one it chose by itself when vern replaced it.
+    public let blasCore: String
+    public let blasCoreReplaced: String?
     public let matmulSize: Int
     public let matmulGFLOPS: Double
 
@@ -15,6 +18,7 @@ public struct EngineDiagnostics: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case mlxVersion = "mlx_version", blasProvider = "blas_provider", blasThreads = "blas_threads"
+        case blasCore = "blas_core", blasCoreReplaced = "blas_core_replaced"
         case matmulSize = "matmul_size", matmulGFLOPS = "matmul_gflops"
     }
 
@@ -32,6 +36,7 @@ public struct EngineDiagnostics: Sendable, Codable {
         }
         return EngineDiagnostics(
             mlxVersion: String(cString: vx_version()), blasProvider: String(cString: vern_sgemm_provider()),
-            blasThreads: Int(vern_openblas_threads()), matmulSize: n, matmulGFLOPS: 2 * pow(Double(n), 3) / best / 1e9)
+            blasThreads: Int(vern_openblas_threads()), blasCore: BLASCore.current, blasCoreReplaced: BLASCore.replaced,
+            matmulSize: n, matmulGFLOPS: 2 * pow(Double(n), 3) / best / 1e9)
     }
 }

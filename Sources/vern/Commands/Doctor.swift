@@ -14,6 +14,7 @@ extension Vern {
         var json = false
 
         func run() throws {
+            BLASCore.restartWithBetterKernelsIfNeeded()
             let diagnostics = try EngineDiagnostics.measure(size: size)
             if json {
                 print(try JSONText.encode(diagnostics))
@@ -21,6 +22,7 @@ extension Vern {
                 print("MLX:          \(diagnostics.mlxVersion)")
                 print("BLAS:         \(diagnostics.blasProvider.isEmpty ? "unknown" : diagnostics.blasProvider)")
                 print("BLAS threads: \(diagnostics.blasThreads)")
+                print("BLAS kernels: \(diagnostics.blasCore)" + (diagnostics.blasCoreReplaced.map { " (OpenBLAS chose \($0); vern set OPENBLAS_CORETYPE)" } ?? ""))
                 print(String(format: "matmul %d x %d float32: %.1f GFLOP/s", diagnostics.matmulSize,
                              diagnostics.matmulSize, diagnostics.matmulGFLOPS))
             }

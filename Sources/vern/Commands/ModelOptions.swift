@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VernacularEngine
 import VernacularModels
 
 /// `--model`: a GGUF file, a Hugging Face folder, or the name of a model the bootstrap installed.
@@ -41,6 +42,7 @@ struct ModelOptions: ParsableArguments {
     /// Loads the model; `forDecoding` false skips the 8-bit copies that only generation uses.
     func load(forDecoding: Bool = true) throws -> LoadedModel {
         let path = try resolvedPath()
+        BLASCore.restartWithBetterKernelsIfNeeded()
         let start = Date()
         let options = ModelLoadOptions(quantizeForDecoding: forDecoding && !float32Decode)
         let loaded = try ModelLoader.load(path: path, options: options)
