@@ -40,6 +40,7 @@ let package = Package(
             cxxSettings: [.headerSearchPath("../../vendor/mlx/include"), .unsafeFlags(["-O2"])],
             linkerSettings: [
                 .linkedLibrary("mlx"),
+                .linkedLibrary("openblas"),
                 .unsafeFlags([
                     "-L\(mlxRoot)/lib",
                     "-Xlinker", "-rpath", "-Xlinker", "\(mlxRoot)/lib",

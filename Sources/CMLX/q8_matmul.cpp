@@ -7,6 +7,7 @@
 // Block layout (36 bytes per 32 weights): float scale d, then int8 q[32]; weight = d · q.
 // Rows of W are stored one after another: N rows × K/32 blocks.
 #include "vx.h"
+#include "cpu_kernels.h"
 
 #include <atomic>
 #include <cmath>
@@ -83,74 +84,7 @@ __attribute__((target("avx2,fma"))) float dot_avx2(const Block *x, const Block *
     return _mm_cvtss_f32(sum);
 }
 
-bool has_avx2() {
-    static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return available;
-}
-
-// One helper thread that takes half of each kernel's rows. It spins briefly between calls
-// (decoding calls the kernel hundreds of times per token) and sleeps when idle.
-class HelperThread {
-  public:
-    HelperThread() : worker_([this] { loop(); }) {}
-    ~HelperThread() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stopping_ = true;
-            generation_.fetch_add(1);
-        }
-        wake_.notify_one();
-        worker_.join();
-    }
-
-    // Runs first(…) here and second(…) on the helper, returning when both are done.
-    void run_pair(const std::function<void()> &first, const std::function<void()> &second) {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            task_ = &second;
-            done_.store(false, std::memory_order_relaxed);
-            generation_.fetch_add(1, std::memory_order_release);
-        }
-        wake_.notify_one();
-        first();
-        while (!done_.load(std::memory_order_acquire)) _mm_pause();
-    }
-
-  private:
-    void loop() {
-        uint64_t seen = 0;
-        while (true) {
-            // Spin a little for the next call, then sleep until woken.
-            for (int i = 0; i < 20000 && generation_.load(std::memory_order_acquire) == seen; ++i) _mm_pause();
-            if (generation_.load(std::memory_order_acquire) == seen) {
-                std::unique_lock<std::mutex> lock(mutex_);
-                wake_.wait(lock, [&] { return generation_.load() != seen; });
-            }
-            seen = generation_.load(std::memory_order_acquire);
-            const std::function<void()> *task;
-            {
-                std::lock_guard<std::mutex> lock(mutex_);
-                if (stopping_) return;
-                task = task_;
-            }
-            if (task) (*task)();
-            done_.store(true, std::memory_order_release);
-        }
-    }
-
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::atomic<uint64_t> generation_{0};
-    std::atomic<bool> done_{true};
-    const std::function<void()> *task_ = nullptr;
-    bool stopping_ = false;
-    std::thread worker_;
-};
-
-HelperThread &helper() {
-    static HelperThread thread;
-    return thread;
-}
+using vx_kernels::has_avx2;
 
 // x: (R, K) float32, w: N × K/32 blocks -> y: (R, N) float32.
 void q8_matmul_kernel(const float *x, const Block *w, float *y, int rows, int n, int k) {
@@ -173,9 +107,7 @@ void q8_matmul_kernel(const float *x, const Block *w, float *y, int rows, int n,
         return;
     }
     int middle = n / 2;
-    std::function<void()> first = [&] { compute(0, middle); };
-    std::function<void()> second = [&] { compute(middle, n); };
-    helper().run_pair(first, second);
+    vx_kernels::run_in_two(true, [&](int part) { part == 0 ? compute(0, middle) : compute(middle, n); });
 }
 
 class Q8MatMul : public mx::UnaryPrimitive {

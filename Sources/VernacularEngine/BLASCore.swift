@@ -1,3 +1,4 @@
+import CMLX
 import COpenBLAS
 import Foundation
 
@@ -31,5 +32,15 @@ public enum BLASCore {
         // Only reached when exec failed: carry on with the slower kernels.
         unsetenv("OPENBLAS_CORETYPE")
         unsetenv(replacedVariable)
+    }
+}
+
+/// Process-wide settings for model work, done once before loading a model.
+public enum EngineProcess {
+    /// Restarts with better BLAS kernels if needed (see `BLASCore`), then keeps freed activation
+    /// buffers in the heap so forward passes reuse their pages instead of faulting in new ones.
+    public static func prepare() {
+        BLASCore.restartWithBetterKernelsIfNeeded()
+        vx_keep_freed_memory()
     }
 }

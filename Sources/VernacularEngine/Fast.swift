@@ -38,3 +38,31 @@ public func scaledDotProductAttention(queries: MLXArray, keys: MLXArray, values:
         return try produce { vx_sdpa(queries.handle, keys.handle, values.handle, scale, "", array.handle, $0) }
     }
 }
+
+/// Causal attention by our own CPU kernel, heads merged: q (B, H, T, D), k and v (B, Hkv, S, D)
+/// with H a multiple of Hkv -> (B, T, H·D). Query t sits at key position S − T + t (keys are the
+/// cache followed by the new positions) and sees keys up to it; with a `window`, only the last
+/// `window` of those (its own included). `reference` computes the same with MLX operations.
+public func causalAttention(queries: MLXArray, keys: MLXArray, values: MLXArray, scale: Float,
+                            window: Int? = nil, reference: Bool = false) throws -> MLXArray {
+    let windowSize = Int32(window ?? 0)
+    if reference {
+        return try produce { vx_attention_reference(queries.handle, keys.handle, values.handle, scale, 1, windowSize, $0) }
+    }
+    return try produce { vx_attention(queries.handle, keys.handle, values.handle, scale, 1, windowSize, $0) }
+}
+
+/// The activation of a gated MLP.
+public enum GateActivation: Sendable {
+    /// silu(gate) · up: Llama, Qwen.
+    case silu
+    /// gelu_tanh(gate) · up: Gemma.
+    case geluTanh
+}
+
+/// activation(gate) · up elementwise by our own CPU kernel (`reference`: MLX operations).
+public func gatedActivation(_ gate: MLXArray, _ up: MLXArray, _ activation: GateActivation,
+                            reference: Bool = false) throws -> MLXArray {
+    let kind = activation == .silu ? Int32(VX_GATE_SILU) : Int32(VX_GATE_GELU_TANH)
+    return try produce { vx_gated_activation(gate.handle, up.handle, kind, reference ? 1 : 0, $0) }
+}

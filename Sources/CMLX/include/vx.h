@@ -45,6 +45,8 @@ const char *vx_last_error(void);
 const char *vx_version(void);
 
 void vx_array_free(vx_array a);
+/// Lets freed large buffers stay in the heap for reuse (call once, before heavy work).
+void vx_keep_freed_memory(void);
 /// A second handle to the same array (MLX arrays are reference counted; nothing is copied).
 int vx_array_clone(vx_array a, vx_array *out);
 /// Copies `data` (count = product of shape) into a new array.
@@ -115,6 +117,19 @@ int vx_q8_quantize(vx_array weight, vx_array *out);
 int vx_q8_matmul(vx_array x, vx_array weight, int n, int k, vx_array *out);
 /// Checks the AVX2 dot product against the plain one; writes the relative difference.
 int vx_q8_selftest(int k, float *max_difference);
+
+/// Attention with our own CPU kernel: softmax(q kᵀ · scale + mask) v, q (B, H, T, D), k and v
+/// (B, Hkv, S, D), H a multiple of Hkv; query t sits at key position S − T + t. `causal` hides
+/// later keys; `window` > 0 also hides keys `window` or more positions back (sliding-window
+/// layers). Output (B, T, H·D): heads already merged. Gradients through MLX operations.
+int vx_attention(vx_array q, vx_array k, vx_array v, float scale, int causal, int window, vx_array *out);
+/// The same from MLX operations (mask, softmax, matmuls): the reference the kernel is tested against.
+int vx_attention_reference(vx_array q, vx_array k, vx_array v, float scale, int causal, int window, vx_array *out);
+
+enum { VX_GATE_SILU = 0, VX_GATE_GELU_TANH = 1 };
+/// act(gate) · up elementwise, act silu or gelu_tanh; our CPU kernel unless `reference` is
+/// non-zero (then MLX operations). Inputs of equal shape; gradients through MLX operations.
+int vx_gated_activation(vx_array gate, vx_array up, int kind, int reference, vx_array *out);
 
 /// Threads MLX's CPU backend may use for its own kernels (BLAS threads are OpenBLAS's).
 int vx_cpu_info(char *buffer, size_t capacity);

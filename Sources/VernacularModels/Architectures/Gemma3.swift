@@ -165,7 +165,6 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
         var h = try take(embedding, tokens, axis: 0) * Float(c.hiddenSize).squareRoot()   // (B, T, C)
         let scale = 1 / c.queryPreAttentionScalar.squareRoot()
         for (index, block) in blocks.enumerated() {
-            let stored = cache?.storedLength(layer: index) ?? 0
             let x = try rmsNorm(h, weight: block.inputNorm, eps: c.rmsNormEps)
             func heads(_ projection: MLXArray, _ count: Int) throws -> MLXArray {     // -> (B, n, T, D)
                 try transposed(reshaped(projection, [batch, length, count, c.headDim]), axes: [0, 2, 1, 3])
@@ -177,34 +176,16 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
                              dimensions: c.headDim, traditional: false, base: base, offset: offset)
             let v = try heads(block.v(x), c.kvHeads)
             let (keys, values) = try cache?.update(layer: index, keys: k, values: v) ?? (k, v)
-            let mask = try attentionMask(queries: length, stored: stored, offset: offset,
-                                         window: block.isLocal ? c.slidingWindow : nil)
-            let attended = try scaledDotProductAttention(queries: q, keys: keys, values: values, scale: scale, mask: mask)
-            let merged = try reshaped(transposed(attended, axes: [0, 2, 1, 3]), [batch, length, c.attentionHeads * c.headDim])
-            h = try h + rmsNorm(block.o(merged), weight: block.postAttentionNorm, eps: c.rmsNormEps)
+            // Local layers see the last `slidingWindow` positions, the query's own included.
+            let attended = try causalAttention(queries: q, keys: keys, values: values, scale: scale,
+                                               window: block.isLocal ? c.slidingWindow : nil)  // (B, T, H·D)
+            h = try h + rmsNorm(block.o(attended), weight: block.postAttentionNorm, eps: c.rmsNormEps)
             let y = try rmsNorm(h, weight: block.preFeedForwardNorm, eps: c.rmsNormEps)
-            let mlp = try block.down(geluApproximate(block.gate(y)) * block.up(y))
+            let mlp = try block.down(gatedActivation(block.gate(y), block.up(y), .geluTanh))
             h = try h + rmsNorm(mlp, weight: block.postFeedForwardNorm, eps: c.rmsNormEps)
         }
         cache?.advance(by: length)
         if lastOnly { h = try lastPosition(h) }
         return try output(rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps))                             // (B, T, V)
-    }
-
-    /// Causal attention, limited to `window` positions (the query's own included) on local
-    /// layers. Keys are the `stored` cached positions followed by the `queries` new ones.
-    func attentionMask(queries: Int, stored: Int, offset: Int, window: Int?) throws -> AttentionMask {
-        let keys = stored + queries
-        guard let window, keys > window else { return queries > 1 ? .causal : .none }
-        // Absolute positions: key j is at offset - stored + j, query t at offset + t.
-        var mask = [Float](repeating: -Float.infinity, count: queries * keys)
-        for t in 0..<queries {
-            let position = offset + t
-            for j in 0..<keys {
-                let keyPosition = offset - stored + j
-                if keyPosition <= position, position - keyPosition < window { mask[t * keys + j] = 0 }
-            }
-        }
-        return .array(try MLXArray(mask, [queries, keys]))
     }
 }

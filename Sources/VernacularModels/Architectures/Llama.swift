@@ -192,13 +192,11 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
             q = try rope(q, dimensions: c.headDim, traditional: c.ropeTraditional, base: c.ropeTheta, offset: offset)
             k = try rope(k, dimensions: c.headDim, traditional: c.ropeTraditional, base: c.ropeTheta, offset: offset)
             let (keys, values) = try cache?.update(layer: index, keys: k, values: v) ?? (k, v)
-            let attended = try scaledDotProductAttention(
-                queries: q, keys: keys, values: values, scale: 1 / Float(c.headDim).squareRoot(),
-                mask: length > 1 ? .causal : .none)                                    // (B, H, T, D)
-            let merged = try reshaped(transposed(attended, axes: [0, 2, 1, 3]), [batch, length, c.attentionHeads * c.headDim])
-            h = try h + block.o(merged)
+            let attended = try causalAttention(queries: q, keys: keys, values: values,
+                                               scale: 1 / Float(c.headDim).squareRoot())  // (B, T, H·D)
+            h = try h + block.o(attended)
             let y = try rmsNorm(h, weight: block.mlpNorm, eps: c.rmsNormEps)
-            h = try h + block.down(silu(block.gate(y)) * block.up(y))
+            h = try h + block.down(gatedActivation(block.gate(y), block.up(y), .silu))
         }
         cache?.advance(by: length)
         if lastOnly { h = try lastPosition(h) }

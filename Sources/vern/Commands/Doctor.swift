@@ -14,7 +14,7 @@ extension Vern {
         var json = false
 
         func run() throws {
-            BLASCore.restartWithBetterKernelsIfNeeded()
+            EngineProcess.prepare()
             let diagnostics = try EngineDiagnostics.measure(size: size)
             if json {
                 print(try JSONText.encode(diagnostics))

@@ -42,7 +42,7 @@ struct ModelOptions: ParsableArguments {
     /// Loads the model; `forDecoding` false skips the 8-bit copies that only generation uses.
     func load(forDecoding: Bool = true) throws -> LoadedModel {
         let path = try resolvedPath()
-        BLASCore.restartWithBetterKernelsIfNeeded()
+        EngineProcess.prepare()
         let start = Date()
         let options = ModelLoadOptions(quantizeForDecoding: forDecoding && !float32Decode)
         let loaded = try ModelLoader.load(path: path, options: options)

@@ -1,0 +1,147 @@
+// The gated MLP activations as one MLX custom primitive: silu(gate) · up (Llama, Qwen) and
+// gelu_tanh(gate) · up (Gemma), with exp on 8 floats at a time. MLX's CPU build runs sigmoid and
+// tanh one float at a time, and the composite takes three to seven graph nodes per layer.
+//
+// Both are x · sigmoid(a·x) forms: silu(x) = x·σ(x); gelu_tanh(x) = ½x(1 + tanh u) = x·σ(2u)
+// with u = √(2/π)(x + 0.044715x³).
+#include "vx.h"
+#include "cpu_kernels.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mlx/backend/cpu/encoder.h"
+#include "mlx/mlx.h"
+#include "mlx/primitives.h"
+
+namespace mx = mlx::core;
+
+struct vx_array_opaque {
+    mx::array value;
+};
+
+namespace {
+
+constexpr float gelu_c = 0.7978845608028654f;  // √(2/π)
+
+inline float gated_scalar(float x, float up, int kind) {
+    float argument = kind == VX_GATE_SILU ? x : 2.0f * gelu_c * (x + 0.044715f * x * x * x);
+    return x / (1.0f + std::exp(-argument)) * up;
+}
+
+__attribute__((target("avx2,fma"))) void gated_avx2(const float *gate, const float *up, float *out, int64_t count, int kind) {
+    const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 x = _mm256_loadu_ps(gate + i);
+        __m256 argument = x;
+        if (kind == VX_GATE_GELU_TANH) {
+            __m256 cube = _mm256_mul_ps(_mm256_mul_ps(x, x), x);
+            argument = _mm256_mul_ps(_mm256_set1_ps(2.0f * gelu_c), _mm256_fmadd_ps(_mm256_set1_ps(0.044715f), cube, x));
+        }
+        __m256 e = vx_kernels::exp8(_mm256_sub_ps(zero, argument));
+        __m256 y = _mm256_div_ps(x, _mm256_add_ps(one, e));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(y, _mm256_loadu_ps(up + i)));
+    }
+    for (; i < count; ++i) out[i] = gated_scalar(gate[i], up[i], kind);
+}
+
+void gated_kernel(const float *gate, const float *up, float *out, int64_t count, int kind) {
+    auto range = [&](int64_t begin, int64_t end) {
+        if (vx_kernels::has_avx2()) {
+            gated_avx2(gate + begin, up + begin, out + begin, end - begin, kind);
+        } else {
+            for (int64_t i = begin; i < end; ++i) out[i] = gated_scalar(gate[i], up[i], kind);
+        }
+    };
+    int64_t middle = (count / 2) & ~int64_t(7);
+    vx_kernels::run_in_two(count >= (1 << 15), [&](int part) { part == 0 ? range(0, middle) : range(middle, count); });
+}
+
+// The composite from MLX operations: the gradient, and the check for the kernel.
+mx::array reference_gated(const mx::array &gate, const mx::array &up, int kind) {
+    mx::array argument = gate;
+    if (kind == VX_GATE_GELU_TANH) {
+        auto cube = mx::multiply(mx::multiply(gate, gate), gate);
+        argument = mx::multiply(mx::array(2.0f * gelu_c), mx::add(gate, mx::multiply(mx::array(0.044715f), cube)));
+    }
+    return mx::multiply(mx::multiply(gate, mx::sigmoid(argument)), up);
+}
+
+class GatedActivation : public mx::UnaryPrimitive {
+  public:
+    GatedActivation(mx::Stream stream, int kind) : mx::UnaryPrimitive(stream), kind_(kind) {}
+
+    void eval_cpu(const std::vector<mx::array> &inputs, mx::array &out) override {
+        const auto &gate = inputs[0], &up = inputs[1];
+        if (!gate.flags().row_contiguous || !up.flags().row_contiguous)
+            throw std::invalid_argument("gated activation needs row-contiguous inputs");
+        out.set_data(mx::allocator::malloc(out.nbytes()));
+        auto &encoder = mx::cpu::get_command_encoder(stream());
+        encoder.set_input_array(gate);
+        encoder.set_input_array(up);
+        encoder.set_output_array(out);
+        encoder.dispatch([g = gate.data<float>(), u = up.data<float>(), o = out.data<float>(), count = int64_t(out.size()),
+                          kind = kind_]() { gated_kernel(g, u, o, count, kind); });
+    }
+
+    void eval_gpu(const std::vector<mx::array> &, mx::array &) override {
+        throw std::runtime_error("gated activation has no GPU kernel");
+    }
+
+    std::vector<mx::array> vjp(const std::vector<mx::array> &primals, const std::vector<mx::array> &cotangents,
+                               const std::vector<int> &argnums, const std::vector<mx::array> &) override {
+        int kind = kind_;
+        auto [outputs, gradients] = mx::vjp(
+            [kind](const std::vector<mx::array> &x) { return std::vector<mx::array>{reference_gated(x[0], x[1], kind)}; },
+            primals, cotangents);
+        std::vector<mx::array> selected;
+        for (int index : argnums) selected.push_back(gradients[index]);
+        return selected;
+    }
+
+    const char *name() const override { return "VernacularGatedActivation"; }
+
+    bool is_equivalent(const mx::Primitive &other) const override {
+        auto *same = dynamic_cast<const GatedActivation *>(&other);
+        return same && same->kind_ == kind_;
+    }
+
+  private:
+    int kind_;
+};
+
+template <typename Body> int guarded(const char *name, Body &&body) {
+    try {
+        body();
+        return 0;
+    } catch (const std::exception &error) {
+        vx_set_error((std::string(name) + ": " + error.what()).c_str());
+    } catch (...) {
+        vx_set_error((std::string(name) + ": unknown C++ exception").c_str());
+    }
+    return 1;
+}
+
+} // namespace
+
+extern "C" {
+
+int vx_gated_activation(vx_array gate, vx_array up, int kind, int reference, vx_array *out) {
+    return guarded("gated_activation", [&] {
+        if (gate == nullptr || up == nullptr || out == nullptr) throw std::invalid_argument("null array");
+        if (kind != VX_GATE_SILU && kind != VX_GATE_GELU_TANH) throw std::invalid_argument("unknown activation");
+        if (gate->value.shape() != up->value.shape()) throw std::invalid_argument("gate and up shapes differ");
+        auto g = mx::astype(gate->value, mx::float32), u = mx::astype(up->value, mx::float32);
+        if (reference) {
+            *out = new vx_array_opaque{reference_gated(g, u, kind)};
+            return;
+        }
+        auto stream = mx::default_stream(mx::Device::cpu);
+        *out = new vx_array_opaque{mx::array(g.shape(), mx::float32, std::make_shared<GatedActivation>(stream, kind), {g, u})};
+    });
+}
+
+} // extern "C"

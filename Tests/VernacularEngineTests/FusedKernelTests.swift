@@ -1,0 +1,108 @@
+import Testing
+@testable import VernacularEngine
+
+/// Our attention and gated-activation kernels against the same computations built from MLX
+/// operations, and the attention against a hand-worked case.
+@Suite struct FusedKernelTests {
+    func maxRelativeDifference(_ a: [Float], _ b: [Float]) -> Float {
+        precondition(a.count == b.count)
+        let scale = max(b.map { Swift.abs($0) }.max() ?? 1, 1e-6)
+        return zip(a, b).map { Swift.abs($0 - $1) }.max()! / scale
+    }
+
+    @Test func attentionOfOneQueryIsTheWeightedMeanOfValues() throws {
+        // One head, D = 2, keys at positions 0 and 1: scores q·k = [1, 0] (scale 1), so the
+        // weights are softmax([1, 0]) = [e/(e+1), 1/(e+1)].
+        let q = try MLXArray([1, 0], [1, 1, 1, 2])
+        let k = try MLXArray([1, 0, 0, 1], [1, 1, 2, 2])
+        let v = try MLXArray([10, 20, 30, 40], [1, 1, 2, 2])
+        let out = try causalAttention(queries: q, keys: k, values: v, scale: 1).asFloats()
+        let w0 = Float(2.718281828 / (2.718281828 + 1))
+        #expect(Swift.abs(out[0] - (w0 * 10 + (1 - w0) * 30)) < 1e-4)
+        #expect(Swift.abs(out[1] - (w0 * 20 + (1 - w0) * 40)) < 1e-4)
+        // With a window of 1 the query sees only its own key (position 1).
+        let windowed = try causalAttention(queries: q, keys: k, values: v, scale: 1, window: 1).asFloats()
+        #expect(windowed == [30, 40])
+    }
+
+    @Test(arguments: [
+        // (B, H, Hkv, T, S, D, window)
+        (1, 9, 3, 7, 7, 64, 0),      // prompt, grouped heads
+        (2, 4, 4, 5, 12, 16, 0),     // prompt after a cache, batch of two
+        (1, 4, 1, 1, 30, 256, 0),    // decoding one token, Gemma's head size
+        (1, 4, 2, 9, 9, 8, 4),       // sliding window shorter than the prompt
+        (1, 2, 1, 3, 10, 40, 6),     // window, cache, head size not a multiple of 8
+        (1, 3, 1, 200, 220, 64, 0),  // long prompt after a cache: BLAS blocks of queries
+        (2, 2, 2, 150, 150, 32, 40), // long prompt, sliding window: blocks see part of the keys
+    ])
+    func attentionMatchesMLXOperations(_ shape: (Int, Int, Int, Int, Int, Int, Int)) throws {
+        let (b, h, hkv, t, s, d, window) = shape
+        // Queries come in as a transposed view, as the models make them.
+        let q = try transposed(randomNormal([b, t, h, d], seed: 1), axes: [0, 2, 1, 3])
+        let k = try randomNormal([b, hkv, s, d], seed: 2)
+        let v = try randomNormal([b, hkv, s, d], seed: 3)
+        let scale = 1 / Float(d).squareRoot()
+        let ours = try causalAttention(queries: q, keys: k, values: v, scale: scale, window: window == 0 ? nil : window)
+        let reference = try causalAttention(queries: q, keys: k, values: v, scale: scale, window: window == 0 ? nil : window,
+                                            reference: true)
+        #expect(ours.shape == [b, t, h * d])
+        #expect(maxRelativeDifference(try ours.asFloats(), try reference.asFloats()) < 1e-5)
+    }
+
+    @Test func attentionRejectsMismatchedHeads() throws {
+        let q = try randomNormal([1, 5, 2, 8], seed: 1)
+        let kv = try randomNormal([1, 2, 2, 8], seed: 2)
+        #expect(throws: EngineError.self) { try causalAttention(queries: q, keys: kv, values: kv, scale: 1) }
+    }
+
+    @Test func attentionGradientsFollowTheReference() throws {
+        let q = try randomNormal([1, 2, 4, 8], seed: 4)
+        let k = try randomNormal([1, 1, 4, 8], seed: 5)
+        let v = try randomNormal([1, 1, 4, 8], seed: 6)
+        func gradients(reference: Bool) throws -> [[Float]] {
+            try valueAndGrad([q, k, v], argnums: [0, 1, 2]) { x in
+                [try sum(square(causalAttention(queries: x[0], keys: x[1], values: x[2], scale: 0.3, reference: reference)))]
+            }.gradients.map { try $0.asFloats() }
+        }
+        for (ours, reference) in zip(try gradients(reference: false), try gradients(reference: true)) {
+            #expect(maxRelativeDifference(ours, reference) < 1e-5)
+        }
+    }
+
+    @Test(arguments: [GateActivation.silu, .geluTanh])
+    func gatedActivationMatchesMLXOperations(_ activation: GateActivation) throws {
+        // Wide values reach both tails of the sigmoid; 1,037 elements leave a tail after the
+        // 8-wide loop and split over two threads.
+        let gate = try randomNormal([1, 1037], seed: 7) * 6
+        let up = try randomNormal([1, 1037], seed: 8)
+        let ours = try gatedActivation(gate, up, activation).asFloats()
+        let reference = try gatedActivation(gate, up, activation, reference: true).asFloats()
+        #expect(maxRelativeDifference(ours, reference) < 1e-5)
+        let large = try randomNormal([64, 1536], seed: 9)
+        #expect(maxRelativeDifference(try gatedActivation(large, large, activation).asFloats(),
+                                      try gatedActivation(large, large, activation, reference: true).asFloats()) < 1e-5)
+    }
+
+    @Test func geluReferenceIsTheTanhApproximation() throws {
+        let x = try randomNormal([1, 64], seed: 10) * 3
+        let ones = try full([1, 64], value: 1)
+        let gated = try gatedActivation(x, ones, .geluTanh).asFloats()
+        let composite = try geluApproximate(x).asFloats()
+        #expect(maxRelativeDifference(gated, composite) < 1e-5)
+    }
+
+    @Test func gatedActivationGradientsFollowTheReference() throws {
+        let gate = try randomNormal([3, 16], seed: 11)
+        let up = try randomNormal([3, 16], seed: 12)
+        for activation in [GateActivation.silu, .geluTanh] {
+            func gradients(reference: Bool) throws -> [[Float]] {
+                try valueAndGrad([gate, up], argnums: [0, 1]) { x in
+                    [try sum(square(gatedActivation(x[0], x[1], activation, reference: reference)))]
+                }.gradients.map { try $0.asFloats() }
+            }
+            for (ours, reference) in zip(try gradients(reference: false), try gradients(reference: true)) {
+                #expect(maxRelativeDifference(ours, reference) < 1e-5)
+            }
+        }
+    }
+}
