@@ -212,16 +212,15 @@ void attention_kernel(const Shape &n, const View &q, const View &k, const View &
         return;
     }
     const int64_t rows = int64_t(n.b) * n.h * n.t;
-    // Rows alternate between the two threads: under a causal mask later rows cost more, so
-    // halves by position would be unbalanced.
-    auto part = [&](int which) {
-        std::vector<float> scores(std::max(n.s, 1)), buffer(2 * size_t(n.d));
-        for (int64_t r = which; r < rows; r += 2) {
-            int t = int(r % n.t), h = int((r / n.t) % n.h), b = int(r / (int64_t(n.t) * n.h));
-            attend_row(n, q, k, v, b, h, t, out + ((int64_t(b) * n.t + t) * n.h + h) * n.d, scores, buffer);
-        }
-    };
-    vx_kernels::run_in_two(rows * int64_t(n.s) * n.d >= (1 << 16) && rows > 1, part);
+    // One chunk per query row (under a causal mask later rows cost more, so the two threads
+    // taking rows from one counter stay balanced).
+    vx_kernels::parallel_chunks(int(rows), rows * int64_t(n.s) * n.d >= (1 << 16), [&](int r) {
+        thread_local std::vector<float> scores, buffer;
+        if (scores.size() < size_t(std::max(n.s, 1))) scores.resize(std::max(n.s, 1));
+        if (buffer.size() < 2 * size_t(n.d)) buffer.resize(2 * size_t(n.d));
+        int t = int(r % n.t), h = int((r / n.t) % n.h), b = int(r / (int64_t(n.t) * n.h));
+        attend_row(n, q, k, v, b, h, t, out + ((int64_t(b) * n.t + t) * n.h + h) * n.d, scores, buffer);
+    });
 }
 
 // The same computation from MLX operations: the gradient, and the check for the kernel.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <functional>
@@ -20,12 +21,16 @@ inline bool has_avx2() {
     return available;
 }
 
-// One helper thread that takes half of each kernel's work. It spins briefly between calls
-// (decoding calls kernels hundreds of times per token) and sleeps when idle.
-class HelperThread {
+// A helper thread that shares a kernel's work with the calling thread, chunk by chunk. Both
+// threads take chunks from one counter, so when the helper is slow to wake (another process
+// holds the other core) the caller simply does every chunk itself instead of waiting: waiting
+// on a thread that is not running was most of decoding time on a busy machine. Between calls
+// the helper spins for a short while (decoding calls kernels hundreds of times per token), then
+// sleeps.
+class WorkSharing {
   public:
-    HelperThread() : worker_([this] { loop(); }) {}
-    ~HelperThread() {
+    WorkSharing() : worker_([this] { loop(); }) {}
+    ~WorkSharing() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             stopping_ = true;
@@ -35,65 +40,83 @@ class HelperThread {
         worker_.join();
     }
 
-    // Runs first() here and second() on the helper, returning when both are done.
-    void run_pair(const std::function<void()> &first, const std::function<void()> &second) {
+    // Calls body(c) once for every c in 0..<chunks, on this thread and the helper. A second
+    // thread calling while the helper is taken runs its chunks by itself.
+    void run(int chunks, const std::function<void(int)> &body) {
+        std::unique_lock<std::mutex> caller(caller_, std::try_to_lock);
+        if (!caller.owns_lock()) {
+            for (int c = 0; c < chunks; ++c) body(c);
+            return;
+        }
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            task_ = &second;
-            done_.store(false, std::memory_order_relaxed);
+            job_ = &body;
+            chunks_ = chunks;
+            next_.store(0, std::memory_order_relaxed);
             generation_.fetch_add(1, std::memory_order_release);
         }
         wake_.notify_one();
-        first();
-        while (!done_.load(std::memory_order_acquire)) _mm_pause();
+        for (int c; (c = next_.fetch_add(1, std::memory_order_acq_rel)) < chunks;) body(c);
+        {
+            // Retire the job: from here the helper cannot start on it; wait for a chunk it holds.
+            std::lock_guard<std::mutex> lock(mutex_);
+            job_ = nullptr;
+        }
+        for (int spins = 0; busy_.load(std::memory_order_acquire); ++spins) {
+            if (spins < 2000) _mm_pause();
+            else std::this_thread::yield();
+        }
     }
 
   private:
     void loop() {
         uint64_t seen = 0;
         while (true) {
-            for (int i = 0; i < 20000 && generation_.load(std::memory_order_acquire) == seen; ++i) _mm_pause();
-            if (generation_.load(std::memory_order_acquire) == seen) {
+            auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+            while (generation_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < spin_until)
+                for (int i = 0; i < 64; ++i) _mm_pause();
+            const std::function<void(int)> *job;
+            int chunks;
+            {
                 std::unique_lock<std::mutex> lock(mutex_);
                 wake_.wait(lock, [&] { return generation_.load() != seen; });
-            }
-            seen = generation_.load(std::memory_order_acquire);
-            const std::function<void()> *task;
-            {
-                std::lock_guard<std::mutex> lock(mutex_);
+                seen = generation_.load();
                 if (stopping_) return;
-                task = task_;
+                job = job_;
+                chunks = chunks_;
+                if (job) busy_.store(true, std::memory_order_release);
             }
-            if (task) (*task)();
-            done_.store(true, std::memory_order_release);
+            if (!job) continue;
+            for (int c; (c = next_.fetch_add(1, std::memory_order_acq_rel)) < chunks;) (*job)(c);
+            busy_.store(false, std::memory_order_release);
         }
     }
 
+    std::mutex caller_;  // held by the one thread whose job the helper shares
     std::mutex mutex_;
     std::condition_variable wake_;
     std::atomic<uint64_t> generation_{0};
-    std::atomic<bool> done_{true};
-    const std::function<void()> *task_ = nullptr;
+    std::atomic<int> next_{0};
+    std::atomic<bool> busy_{false};
+    const std::function<void(int)> *job_ = nullptr;
+    int chunks_ = 0;
     bool stopping_ = false;
     std::thread worker_;
 };
 
-inline HelperThread &helper() {
-    static HelperThread thread;
-    return thread;
+inline WorkSharing &work_sharing() {
+    static WorkSharing sharing;
+    return sharing;
 }
 
-// Runs part(0) and part(1) on two threads when the work is large enough and there are two
-// cores, else part(0) then part(1) here.
-inline void run_in_two(bool worth_it, const std::function<void(int)> &part) {
-    if (!worth_it || std::thread::hardware_concurrency() < 2) {
-        part(0);
-        part(1);
+// Calls body(c) for c in 0..<chunks: shared with the helper thread when worth it and there are
+// two cores, else in order here.
+inline void parallel_chunks(int chunks, bool worth_it, const std::function<void(int)> &body) {
+    if (!worth_it || chunks < 2 || std::thread::hardware_concurrency() < 2) {
+        for (int c = 0; c < chunks; ++c) body(c);
         return;
     }
-    std::function<void()> first = [&] { part(0); };
-    std::function<void()> second = [&] { part(1); };
-    helper().run_pair(first, second);
+    work_sharing().run(chunks, body);
 }
 
 // e^x for 8 floats: x = n·ln2 + r with |r| <= ln2/2, e^r by a degree-6 polynomial (relative

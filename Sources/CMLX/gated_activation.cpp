@@ -7,6 +7,7 @@
 #include "vx.h"
 #include "cpu_kernels.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,34 @@ __attribute__((target("avx2,fma"))) void gated_avx2(const float *gate, const flo
     for (; i < count; ++i) out[i] = gated_scalar(gate[i], up[i], kind);
 }
 
+// Gate and up side by side in each row of `fused` (rows × 2F) -> out (rows × F).
+void gated_fused_kernel(const float *fused, float *out, int64_t rows, int64_t width, int kind) {
+    auto row = [&](int64_t r) {
+        const float *gate = fused + r * 2 * width, *up = gate + width;
+        float *o = out + r * width;
+        if (vx_kernels::has_avx2()) {
+            gated_avx2(gate, up, o, width, kind);
+        } else {
+            for (int64_t i = 0; i < width; ++i) o[i] = gated_scalar(gate[i], up[i], kind);
+        }
+    };
+    if (rows == 1) {
+        // Decoding: split the one row.
+        constexpr int64_t chunk = 1024;
+        int chunks = int((width + chunk - 1) / chunk);
+        vx_kernels::parallel_chunks(chunks, width >= (1 << 14), [&](int c) {
+            int64_t begin = c * chunk, end = std::min(width, begin + chunk);
+            if (vx_kernels::has_avx2()) {
+                gated_avx2(fused + begin, fused + width + begin, out + begin, end - begin, kind);
+            } else {
+                for (int64_t i = begin; i < end; ++i) out[i] = gated_scalar(fused[i], fused[width + i], kind);
+            }
+        });
+        return;
+    }
+    vx_kernels::parallel_chunks(int(rows), rows * width >= (1 << 15), [&](int r) { row(r); });
+}
+
 void gated_kernel(const float *gate, const float *up, float *out, int64_t count, int kind) {
     auto range = [&](int64_t begin, int64_t end) {
         if (vx_kernels::has_avx2()) {
@@ -56,8 +85,11 @@ void gated_kernel(const float *gate, const float *up, float *out, int64_t count,
             for (int64_t i = begin; i < end; ++i) out[i] = gated_scalar(gate[i], up[i], kind);
         }
     };
-    int64_t middle = (count / 2) & ~int64_t(7);
-    vx_kernels::run_in_two(count >= (1 << 15), [&](int part) { part == 0 ? range(0, middle) : range(middle, count); });
+    constexpr int64_t chunk = 4096;
+    int chunks = int((count + chunk - 1) / chunk);
+    vx_kernels::parallel_chunks(chunks, count >= (1 << 15), [&](int c) {
+        range(c * chunk, std::min(count, (c + 1) * chunk));
+    });
 }
 
 // The composite from MLX operations: the gradient, and the check for the kernel.
@@ -69,6 +101,51 @@ mx::array reference_gated(const mx::array &gate, const mx::array &up, int kind) 
     }
     return mx::multiply(mx::multiply(gate, mx::sigmoid(argument)), up);
 }
+
+mx::array reference_gated_fused(const mx::array &fused, int kind) {
+    auto parts = mx::split(fused, 2, -1);
+    return reference_gated(parts[0], parts[1], kind);
+}
+
+class GatedFused : public mx::UnaryPrimitive {
+  public:
+    GatedFused(mx::Stream stream, int kind) : mx::UnaryPrimitive(stream), kind_(kind) {}
+
+    void eval_cpu(const std::vector<mx::array> &inputs, mx::array &out) override {
+        const auto &fused = inputs[0];
+        if (!fused.flags().row_contiguous) throw std::invalid_argument("gated activation needs a row-contiguous input");
+        out.set_data(mx::allocator::malloc(out.nbytes()));
+        auto &encoder = mx::cpu::get_command_encoder(stream());
+        encoder.set_input_array(fused);
+        encoder.set_output_array(out);
+        int64_t width = out.shape(-1);
+        encoder.dispatch([f = fused.data<float>(), o = out.data<float>(), rows = int64_t(out.size()) / width, width,
+                          kind = kind_]() { gated_fused_kernel(f, o, rows, width, kind); });
+    }
+
+    void eval_gpu(const std::vector<mx::array> &, mx::array &) override {
+        throw std::runtime_error("gated activation has no GPU kernel");
+    }
+
+    std::vector<mx::array> vjp(const std::vector<mx::array> &primals, const std::vector<mx::array> &cotangents,
+                               const std::vector<int> &argnums, const std::vector<mx::array> &) override {
+        int kind = kind_;
+        auto [outputs, gradients] = mx::vjp(
+            [kind](const std::vector<mx::array> &x) { return std::vector<mx::array>{reference_gated_fused(x[0], kind)}; },
+            primals, cotangents);
+        return {gradients[0]};
+    }
+
+    const char *name() const override { return "VernacularGatedFused"; }
+
+    bool is_equivalent(const mx::Primitive &other) const override {
+        auto *same = dynamic_cast<const GatedFused *>(&other);
+        return same && same->kind_ == kind_;
+    }
+
+  private:
+    int kind_;
+};
 
 class GatedActivation : public mx::UnaryPrimitive {
   public:
@@ -141,6 +218,23 @@ int vx_gated_activation(vx_array gate, vx_array up, int kind, int reference, vx_
         }
         auto stream = mx::default_stream(mx::Device::cpu);
         *out = new vx_array_opaque{mx::array(g.shape(), mx::float32, std::make_shared<GatedActivation>(stream, kind), {g, u})};
+    });
+}
+
+int vx_gated_activation_fused(vx_array fused, int kind, int reference, vx_array *out) {
+    return guarded("gated_activation", [&] {
+        if (fused == nullptr || out == nullptr) throw std::invalid_argument("null array");
+        if (kind != VX_GATE_SILU && kind != VX_GATE_GELU_TANH) throw std::invalid_argument("unknown activation");
+        auto f = mx::astype(fused->value, mx::float32);
+        if (f.ndim() < 1 || f.shape(-1) % 2 != 0) throw std::invalid_argument("the last axis must hold gate and up (even size)");
+        if (reference) {
+            *out = new vx_array_opaque{reference_gated_fused(f, kind)};
+            return;
+        }
+        auto shape = f.shape();
+        shape.back() /= 2;
+        auto stream = mx::default_stream(mx::Device::cpu);
+        *out = new vx_array_opaque{mx::array(shape, mx::float32, std::make_shared<GatedFused>(stream, kind), {f})};
     });
 }
 

@@ -102,12 +102,12 @@ void q8_matmul_kernel(const float *x, const Block *w, float *y, int rows, int n,
             }
         }
     };
-    if (static_cast<size_t>(n) * k < (1u << 16) || std::thread::hardware_concurrency() < 2) {
-        compute(0, n);
-        return;
-    }
-    int middle = n / 2;
-    vx_kernels::run_in_two(true, [&](int part) { part == 0 ? compute(0, middle) : compute(middle, n); });
+    // Chunks of output rows, a multiple of 16 each, shared between the two threads.
+    const int chunks = std::max(1, std::min(16, n / 64));
+    const int per_chunk = ((n + chunks - 1) / chunks + 15) & ~15;
+    vx_kernels::parallel_chunks(chunks, static_cast<size_t>(n) * k >= (1u << 16), [&](int c) {
+        compute(std::min(n, c * per_chunk), std::min(n, (c + 1) * per_chunk));
+    });
 }
 
 class Q8MatMul : public mx::UnaryPrimitive {

@@ -272,6 +272,18 @@ int vx_slice(vx_array a, const int *start, const int *stop, const int *strides, 
     });
 }
 
+int vx_slice_update(vx_array a, vx_array update, const int *start, int ndim, vx_array *out) {
+    return produce("slice_update", out, [&] {
+        const auto &source = unwrap(a);
+        const auto &patch = unwrap(update);
+        if (ndim != source.ndim() || patch.ndim() != ndim) throw std::invalid_argument("slice_update: rank mismatch");
+        auto begin = make_shape(start, ndim);
+        mx::Shape end(begin);
+        for (int i = 0; i < ndim; ++i) end[i] += patch.shape(i);
+        return mx::slice_update(source, patch, begin, end);
+    });
+}
+
 int vx_concatenate(const vx_array *arrays, int count, int axis, vx_array *out) {
     return produce("concatenate", out, [&] {
         std::vector<mx::array> list;

@@ -66,3 +66,10 @@ public func gatedActivation(_ gate: MLXArray, _ up: MLXArray, _ activation: Gate
     let kind = activation == .silu ? Int32(VX_GATE_SILU) : Int32(VX_GATE_GELU_TANH)
     return try produce { vx_gated_activation(gate.handle, up.handle, kind, reference ? 1 : 0, $0) }
 }
+
+/// activation(gate) · up with gate and up side by side on the last axis: (..., 2F) -> (..., F),
+/// the output of one stacked gate/up projection.
+public func gatedActivation(stacked: MLXArray, _ activation: GateActivation, reference: Bool = false) throws -> MLXArray {
+    let kind = activation == .silu ? Int32(VX_GATE_SILU) : Int32(VX_GATE_GELU_TANH)
+    return try produce { vx_gated_activation_fused(stacked.handle, kind, reference ? 1 : 0, $0) }
+}

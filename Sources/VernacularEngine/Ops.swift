@@ -137,6 +137,13 @@ public func sliced(_ a: MLXArray, axis: Int, from lower: Int, to upper: Int) thr
     return try sliced(a, start: start, stop: stop)
 }
 
+/// `a` with `update` written from `start` on (one value per axis). MLX writes in place when
+/// nothing else holds `a`'s buffer, which makes a growing cache cost O(new) instead of O(all).
+public func sliceUpdated(_ a: MLXArray, _ update: MLXArray, start: [Int]) throws -> MLXArray {
+    let begin = start.int32s
+    return try produce { vx_slice_update(a.handle, update.handle, begin, Int32(begin.count), $0) }
+}
+
 public func concatenated(_ arrays: [MLXArray], axis: Int = 0) throws -> MLXArray {
     let handles: [OpaquePointer?] = arrays.map { $0.handle }
     let result = try produce { out in

@@ -83,6 +83,20 @@ import Testing
                                       try gatedActivation(large, large, activation, reference: true).asFloats()) < 1e-5)
     }
 
+    @Test(arguments: [GateActivation.silu, .geluTanh])
+    func stackedGateAndUpMatchSeparateOnes(_ activation: GateActivation) throws {
+        // One decoding row (split across threads) and a prompt of rows.
+        for rows in [1, 37] {
+            let gate = try randomNormal([rows, 1536 * 2 + 8], seed: 13) * 4
+            let up = try randomNormal([rows, 1536 * 2 + 8], seed: 14)
+            let stacked = try concatenated([gate, up], axis: -1)
+            let ours = try gatedActivation(stacked: stacked, activation)
+            #expect(ours.shape == [rows, 1536 * 2 + 8])
+            #expect(maxRelativeDifference(try ours.asFloats(), try gatedActivation(gate, up, activation, reference: true).asFloats()) < 1e-5)
+        }
+        #expect(throws: EngineError.self) { try gatedActivation(stacked: randomNormal([2, 7], seed: 1), activation) }
+    }
+
     @Test func geluReferenceIsTheTanhApproximation() throws {
         let x = try randomNormal([1, 64], seed: 10) * 3
         let ones = try full([1, 64], value: 1)

@@ -75,6 +75,8 @@ int vx_softmax(vx_array a, const int *axes, int naxes, vx_array *out);
 int vx_astype(vx_array a, vx_dtype dtype, vx_array *out);
 /// Strided slice along every axis: start/stop/strides have ndim entries.
 int vx_slice(vx_array a, const int *start, const int *stop, const int *strides, int ndim, vx_array *out);
+/// `a` with `update` written at `start` (one value per axis); reuses a's buffer when nothing else holds it.
+int vx_slice_update(vx_array a, vx_array update, const int *start, int ndim, vx_array *out);
 int vx_concatenate(const vx_array *arrays, int count, int axis, vx_array *out);
 /// Rows of `a` picked by `indices` along `axis` (embedding lookup with axis 0).
 int vx_take(vx_array a, vx_array indices, int axis, vx_array *out);
@@ -130,6 +132,8 @@ enum { VX_GATE_SILU = 0, VX_GATE_GELU_TANH = 1 };
 /// act(gate) · up elementwise, act silu or gelu_tanh; our CPU kernel unless `reference` is
 /// non-zero (then MLX operations). Inputs of equal shape; gradients through MLX operations.
 int vx_gated_activation(vx_array gate, vx_array up, int kind, int reference, vx_array *out);
+/// The same with gate and up side by side on the last axis of `fused` (..., 2F) -> (..., F).
+int vx_gated_activation_fused(vx_array fused, int kind, int reference, vx_array *out);
 
 /// Threads MLX's CPU backend may use for its own kernels (BLAS threads are OpenBLAS's).
 int vx_cpu_info(char *buffer, size_t capacity);

@@ -98,9 +98,9 @@ public struct Gemma3Configuration: Codable, Sendable, Equatable {
 
 struct Gemma3Block {
     let inputNorm, postAttentionNorm, preFeedForwardNorm, postFeedForwardNorm: MLXArray  // (C), 1 + w
-    let q, k, v, o: Linear
+    let qkv, o: Linear                                   // q, k and v stacked on the output axis
     let qNorm, kNorm: MLXArray                                                          // (D), 1 + w
-    let gate, up, down: Linear
+    let gateUp, down: Linear                             // gate and up stacked
     let isLocal: Bool
 }
 
@@ -127,8 +127,8 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
         embedding = try weights.require("model.embed_tokens.weight", shape: [c.vocabularySize, c.hiddenSize])
         blocks = try (0..<c.layerCount).map { index in
             let p = "model.layers.\(index)."
-            func linear(_ name: String, _ shape: [Int]) throws -> Linear {
-                try Linear(weight: try weights.require(p + name + ".weight", shape: shape), bias: nil,
+            func linear(_ parts: (String, [Int])...) throws -> Linear {
+                try Linear(stacking: parts.map { (try weights.require(p + $0.0 + ".weight", shape: $0.1), nil) },
                            quantizeForDecoding: options.quantizeForDecoding)
             }
             return Gemma3Block(
@@ -136,20 +136,19 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
                 postAttentionNorm: try norm(p + "post_attention_layernorm.weight", c.hiddenSize),
                 preFeedForwardNorm: try norm(p + "pre_feedforward_layernorm.weight", c.hiddenSize),
                 postFeedForwardNorm: try norm(p + "post_feedforward_layernorm.weight", c.hiddenSize),
-                q: try linear("self_attn.q_proj", [qWidth, c.hiddenSize]),
-                k: try linear("self_attn.k_proj", [kvWidth, c.hiddenSize]),
-                v: try linear("self_attn.v_proj", [kvWidth, c.hiddenSize]),
-                o: try linear("self_attn.o_proj", [c.hiddenSize, qWidth]),
+                qkv: try linear(("self_attn.q_proj", [qWidth, c.hiddenSize]), ("self_attn.k_proj", [kvWidth, c.hiddenSize]),
+                                ("self_attn.v_proj", [kvWidth, c.hiddenSize])),
+                o: try linear(("self_attn.o_proj", [c.hiddenSize, qWidth])),
                 qNorm: try norm(p + "self_attn.q_norm.weight", c.headDim),
                 kNorm: try norm(p + "self_attn.k_norm.weight", c.headDim),
-                gate: try linear("mlp.gate_proj", [c.intermediateSize, c.hiddenSize]),
-                up: try linear("mlp.up_proj", [c.intermediateSize, c.hiddenSize]),
-                down: try linear("mlp.down_proj", [c.hiddenSize, c.intermediateSize]),
+                gateUp: try linear(("mlp.gate_proj", [c.intermediateSize, c.hiddenSize]),
+                                   ("mlp.up_proj", [c.intermediateSize, c.hiddenSize])),
+                down: try linear(("mlp.down_proj", [c.hiddenSize, c.intermediateSize])),
                 isLocal: c.isLocal(layer: index))
         }
         finalNorm = try norm("model.norm.weight", c.hiddenSize)
         output = try Linear(weight: embedding, bias: nil, quantizeForDecoding: options.quantizeForDecoding)
-        try eval([embedding, finalNorm] + blocks.flatMap { [$0.inputNorm, $0.qNorm, $0.kNorm, $0.q.weight] })
+        try eval([embedding, finalNorm] + blocks.flatMap { [$0.inputNorm, $0.qNorm, $0.kNorm, $0.qkv.weight] })
     }
 
     /// Local layers keep the last window − 1 positions: with the new token that is the window.
@@ -170,18 +169,19 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
                 try transposed(reshaped(projection, [batch, length, count, c.headDim]), axes: [0, 2, 1, 3])
             }
             let base = block.isLocal ? c.ropeLocalBase : c.ropeTheta
-            let q = try rope(rmsNorm(heads(block.q(x), c.attentionHeads), weight: block.qNorm, eps: c.rmsNormEps),
+            let qkv = try splitLastAxis(block.qkv(x), [c.attentionHeads * c.headDim, c.kvHeads * c.headDim, c.kvHeads * c.headDim])
+            let q = try rope(rmsNorm(heads(qkv[0], c.attentionHeads), weight: block.qNorm, eps: c.rmsNormEps),
                              dimensions: c.headDim, traditional: false, base: base, offset: offset)
-            let k = try rope(rmsNorm(heads(block.k(x), c.kvHeads), weight: block.kNorm, eps: c.rmsNormEps),
+            let k = try rope(rmsNorm(heads(qkv[1], c.kvHeads), weight: block.kNorm, eps: c.rmsNormEps),
                              dimensions: c.headDim, traditional: false, base: base, offset: offset)
-            let v = try heads(block.v(x), c.kvHeads)
+            let v = try heads(qkv[2], c.kvHeads)
             let (keys, values) = try cache?.update(layer: index, keys: k, values: v) ?? (k, v)
             // Local layers see the last `slidingWindow` positions, the query's own included.
             let attended = try causalAttention(queries: q, keys: keys, values: values, scale: scale,
                                                window: block.isLocal ? c.slidingWindow : nil)  // (B, T, H·D)
             h = try h + rmsNorm(block.o(attended), weight: block.postAttentionNorm, eps: c.rmsNormEps)
             let y = try rmsNorm(h, weight: block.preFeedForwardNorm, eps: c.rmsNormEps)
-            let mlp = try block.down(gatedActivation(block.gate(y), block.up(y), .geluTanh))
+            let mlp = try block.down(gatedActivation(stacked: block.gateUp(y), .geluTanh))
             h = try h + rmsNorm(mlp, weight: block.postFeedForwardNorm, eps: c.rmsNormEps)
         }
         cache?.advance(by: length)

@@ -80,6 +80,18 @@ struct Linear {
         decodeWeight = quantizeForDecoding && Q8Weight.supports(weight) ? try Q8Weight(weight) : nil
     }
 
+    /// Several projections of the same input as one (q, k and v; gate and up): their weights
+    /// stacked on the output axis, so one matmul or kernel call does the work of several.
+    init(stacking parts: [(weight: MLXArray, bias: MLXArray?)], quantizeForDecoding: Bool) throws {
+        let biases = parts.compactMap(\.bias)
+        try self.init(weight: parts.count == 1 ? parts[0].weight : concatenated(parts.map(\.weight), axis: 0),
+                      bias: biases.isEmpty ? nil : try concatenated(biases, axis: 0),
+                      quantizeForDecoding: quantizeForDecoding)
+        guard biases.isEmpty || biases.count == parts.count else {
+            throw EngineError("stacked projections must all have biases or none")
+        }
+    }
+
     func callAsFunction(_ x: MLXArray) throws -> MLXArray {
         let y: MLXArray
         if let decodeWeight, x.size == x.dim(-1) {
@@ -98,4 +110,13 @@ public struct ModelLoadOptions: Sendable {
     public var quantizeForDecoding: Bool
 
     public init(quantizeForDecoding: Bool = true) { self.quantizeForDecoding = quantizeForDecoding }
+}
+
+/// Splits the last axis of `x` into consecutive parts of the given widths (views).
+func splitLastAxis(_ x: MLXArray, _ widths: [Int]) throws -> [MLXArray] {
+    var start = 0
+    return try widths.map { width in
+        defer { start += width }
+        return try sliced(x, axis: -1, from: start, to: start + width)
+    }
 }

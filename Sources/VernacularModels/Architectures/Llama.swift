@@ -110,15 +110,12 @@ public struct LlamaConfiguration: Codable, Sendable, Equatable {
 /// One decoder block's weights.
 struct LlamaBlock {
     let attentionNorm: MLXArray   // (C)
-    let q: Linear                 // (H·D, C)
-    let k: Linear                 // (K·D, C)
-    let v: Linear                 // (K·D, C)
+    let qkv: Linear               // q (H·D, C), k (K·D, C) and v (K·D, C) stacked: ((H + 2K)·D, C)
     let o: Linear                 // (C, H·D)
     let qNorm: MLXArray?          // (D), Qwen 3
     let kNorm: MLXArray?          // (D), Qwen 3
     let mlpNorm: MLXArray         // (C)
-    let gate: Linear              // (F, C)
-    let up: Linear                // (F, C)
+    let gateUp: Linear            // gate (F, C) and up (F, C) stacked: (2F, C)
     let down: Linear              // (C, F)
 }
 
@@ -142,23 +139,25 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         embedding = try weights.require("model.embed_tokens.weight", shape: [c.vocabularySize, c.hiddenSize])
         blocks = try (0..<c.layerCount).map { index in
             let p = "model.layers.\(index)."
-            func linear(_ name: String, _ shape: [Int], bias: Bool = false) throws -> Linear {
-                try Linear(weight: try weights.require(p + name + ".weight", shape: shape),
-                           bias: bias ? try weights.require(p + name + ".bias", shape: [shape[0]]) : nil,
-                           quantizeForDecoding: options.quantizeForDecoding)
+            func part(_ name: String, _ shape: [Int], bias: Bool = false) throws -> (weight: MLXArray, bias: MLXArray?) {
+                (try weights.require(p + name + ".weight", shape: shape),
+                 bias ? try weights.require(p + name + ".bias", shape: [shape[0]]) : nil)
+            }
+            func linear(_ parts: (weight: MLXArray, bias: MLXArray?)...) throws -> Linear {
+                try Linear(stacking: parts, quantizeForDecoding: options.quantizeForDecoding)
             }
             return LlamaBlock(
                 attentionNorm: try weights.require(p + "input_layernorm.weight", shape: [c.hiddenSize]),
-                q: try linear("self_attn.q_proj", [qWidth, c.hiddenSize], bias: c.attentionBias),
-                k: try linear("self_attn.k_proj", [kvWidth, c.hiddenSize], bias: c.attentionBias),
-                v: try linear("self_attn.v_proj", [kvWidth, c.hiddenSize], bias: c.attentionBias),
-                o: try linear("self_attn.o_proj", [c.hiddenSize, qWidth]),
+                qkv: try linear(part("self_attn.q_proj", [qWidth, c.hiddenSize], bias: c.attentionBias),
+                                part("self_attn.k_proj", [kvWidth, c.hiddenSize], bias: c.attentionBias),
+                                part("self_attn.v_proj", [kvWidth, c.hiddenSize], bias: c.attentionBias)),
+                o: try linear(part("self_attn.o_proj", [c.hiddenSize, qWidth])),
                 qNorm: c.qkNorm ? try weights.require(p + "self_attn.q_norm.weight", shape: [c.headDim]) : nil,
                 kNorm: c.qkNorm ? try weights.require(p + "self_attn.k_norm.weight", shape: [c.headDim]) : nil,
                 mlpNorm: try weights.require(p + "post_attention_layernorm.weight", shape: [c.hiddenSize]),
-                gate: try linear("mlp.gate_proj", [c.intermediateSize, c.hiddenSize]),
-                up: try linear("mlp.up_proj", [c.intermediateSize, c.hiddenSize]),
-                down: try linear("mlp.down_proj", [c.hiddenSize, c.intermediateSize]))
+                gateUp: try linear(part("mlp.gate_proj", [c.intermediateSize, c.hiddenSize]),
+                                   part("mlp.up_proj", [c.intermediateSize, c.hiddenSize])),
+                down: try linear(part("mlp.down_proj", [c.hiddenSize, c.intermediateSize])))
         }
         finalNorm = try weights.require("model.norm.weight", shape: [c.hiddenSize])
         if c.tieWordEmbeddings {
@@ -167,7 +166,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
             output = try Linear(weight: weights.optional("lm_head.weight", shape: [c.vocabularySize, c.hiddenSize]) ?? embedding,
                                 bias: nil, quantizeForDecoding: options.quantizeForDecoding)
         }
-        try eval([embedding, finalNorm, output.weight] + blocks.flatMap { [$0.q.weight, $0.gate.weight] })
+        try eval([embedding, finalNorm, output.weight] + blocks.flatMap { [$0.qkv.weight, $0.gateUp.weight] })
     }
 
     public func newCache() -> KVCache { KVCache(layers: configuration.layerCount) }
@@ -182,9 +181,10 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
             func heads(_ projection: MLXArray, _ count: Int) throws -> MLXArray {     // -> (B, n, T, D)
                 try transposed(reshaped(projection, [batch, length, count, c.headDim]), axes: [0, 2, 1, 3])
             }
-            var q = try heads(block.q(x), c.attentionHeads)
-            var k = try heads(block.k(x), c.kvHeads)
-            let v = try heads(block.v(x), c.kvHeads)
+            let qkv = try splitLastAxis(block.qkv(x), [c.attentionHeads * c.headDim, c.kvHeads * c.headDim, c.kvHeads * c.headDim])
+            var q = try heads(qkv[0], c.attentionHeads)
+            var k = try heads(qkv[1], c.kvHeads)
+            let v = try heads(qkv[2], c.kvHeads)
             if let qNorm = block.qNorm, let kNorm = block.kNorm {
                 q = try rmsNorm(q, weight: qNorm, eps: c.rmsNormEps)
                 k = try rmsNorm(k, weight: kNorm, eps: c.rmsNormEps)
@@ -196,7 +196,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
                                                scale: 1 / Float(c.headDim).squareRoot())  // (B, T, H·D)
             h = try h + block.o(attended)
             let y = try rmsNorm(h, weight: block.mlpNorm, eps: c.rmsNormEps)
-            h = try h + block.down(gatedActivation(block.gate(y), block.up(y), .silu))
+            h = try h + block.down(gatedActivation(stacked: block.gateUp(y), .silu))
         }
         cache?.advance(by: length)
         if lastOnly { h = try lastPosition(h) }
