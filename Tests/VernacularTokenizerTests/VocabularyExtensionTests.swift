@@ -44,9 +44,20 @@ import Testing
         }
     }
 
-    @Test func sentencePieceBasesAreRefused() throws {
-        let spm = try Tokenizer(huggingFaceJSONAt: AgreementFixtures.fixtures.appendingPathComponent("tiny-sentencepiece.tokenizer.json"))
-        #expect(throws: TokenizerError.self) { try VocabularyExtension.learn(base: spm, texts: Self.hanTexts, add: 10) }
+    @Test func sentencePieceBasesLearnHanWordsAndKeepTheirIDs() throws {
+        let url = AgreementFixtures.fixtures.appendingPathComponent("tiny-sentencepiece.tokenizer.json")
+        let baseData = try Data(contentsOf: url)
+        let spm = try Tokenizer(huggingFaceJSON: baseData)
+        let learnt = try VocabularyExtension.learn(base: spm, texts: Self.hanTexts, add: 40)
+        #expect(!learnt.tokens.isEmpty)
+        let extended = try Tokenizer(huggingFaceJSON: learnt.extendedTokenizerJSON(base: baseData))
+        try learnt.verify(extended: extended, base: spm)
+        for token in learnt.tokens { #expect(VocabularyExtension.containsHan(Array(token.text.utf8)), "\(token.text)") }
+        for text in AgreementFixtures.texts {
+            let ids = extended.encode(text, addSpecialTokens: false)
+            #expect(extended.decode(ids) == spm.decode(spm.encode(text, addSpecialTokens: false)))
+        }
+        for text in Self.otherTexts { #expect(extended.encode(text) == spm.encode(text), "\(text)") }
     }
 
     /// The written file must mean the same to Hugging Face `tokenizers` (when installed).
