@@ -39,8 +39,9 @@ public struct Fertility: Sendable, Codable, Equatable {
 }
 
 /// One tokenizer on one labelled text set: a row of `vern tokenizer stats --json` and of a run's
-/// `fertility.json`. Rows after the first tokenizer's carry their change against it (base
-/// before extension, extended after).
+/// `fertility.json`. Rows after the first tokenizer's carry their change against a baseline:
+/// the nearest earlier tokenizer whose vocabulary theirs extends (so base and extended pair up
+/// when several bases are measured), else the first tokenizer.
 public struct FertilityRow: Sendable, Codable, Equatable {
     public var tokenizer: String
     public var set: String
@@ -65,17 +66,18 @@ public struct FertilityRow: Sendable, Codable, Equatable {
     }
 
     /// Measures every tokenizer on every set; rows of the later tokenizers are compared with
-    /// the first one's row for the same set.
+    /// their baseline's row for the same set.
     public static func measure(
         tokenizers: [(name: String, tokenizer: Tokenizer)], sets: [(label: String, texts: [String])]
     ) -> [FertilityRow] {
+        let baselines = baselineIndices(tokenizers.map(\.tokenizer))
         var rows: [FertilityRow] = []
         for (index, (name, tokenizer)) in tokenizers.enumerated() {
             for (label, texts) in sets {
                 var fertility = Fertility()
                 for text in texts { fertility.add(text, tokenizer: tokenizer) }
                 var row = FertilityRow(tokenizer: name, set: label, fertility: fertility)
-                if index > 0, let base = rows.first(where: { $0.tokenizer == tokenizers[0].name && $0.set == label }) {
+                if index > 0, let base = rows.first(where: { $0.tokenizer == tokenizers[baselines[index]].name && $0.set == label }) {
                     row.baseline = base.tokenizer
                     row.tokensPerCharacterChangePercent = percentChange(base.fertility.tokensPerCharacter, fertility.tokensPerCharacter)
                     row.bytesPerTokenChangePercent = percentChange(base.fertility.bytesPerToken, fertility.bytesPerToken)
@@ -84,6 +86,13 @@ public struct FertilityRow: Sendable, Codable, Equatable {
             }
         }
         return rows
+    }
+
+    /// For each tokenizer, the index of its baseline (itself for the first).
+    public static func baselineIndices(_ tokenizers: [Tokenizer]) -> [Int] {
+        tokenizers.indices.map { i in
+            (0..<i).reversed().first { tokenizers[i].extends(tokenizers[$0]) } ?? 0
+        }
     }
 
     static func percentChange(_ before: Double, _ after: Double) -> Double? {

@@ -62,6 +62,15 @@ extension Tokenizer {
         return symbols
     }
 
+    /// Whether this tokenizer is `base` with tokens appended: a larger vocabulary whose first
+    /// ids are the base's, byte for byte.
+    public func extends(_ base: Tokenizer) -> Bool {
+        guard vocabularySize > base.vocabularySize else { return false }
+        return (0..<base.vocabularySize).allSatisfy { id in
+            tokenTexts[id].map { Array($0.utf8) } == base.tokenTexts[id].map { Array($0.utf8) }
+        }
+    }
+
     /// Whether this tokenizer cuts text into byte-level words (Llama 3, Qwen, SmolLM2).
     public var isByteLevel: Bool {
         if case .byteLevel = model { return true }

@@ -203,24 +203,26 @@ extension Vern.TokenizerCommand {
                 print(try JSONText.encode(rows))
                 return
             }
-            printTable(rows, tokenizers: tokenizer, sets: sets.map(\.label))
+            printTable(rows, tokenizers: tokenizer, baselines: FertilityRow.baselineIndices(loaded.map(\.tokenizer)),
+                       sets: sets.map(\.label))
         }
 
         /// One line per set; per tokenizer its tokens per character and bytes per token, and
-        /// after the first (the base) the change in tokens per character against it.
-        private func printTable(_ rows: [FertilityRow], tokenizers: [String], sets: [String]) {
+        /// after the first the change in tokens per character against its baseline (the base
+        /// it extends).
+        private func printTable(_ rows: [FertilityRow], tokenizers: [String], baselines: [Int], sets: [String]) {
             // Paths are shortened to their last two parts: the folder usually names the variant.
             func short(_ path: String) -> String { path.split(separator: "/").suffix(2).joined(separator: "/") }
             func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
             func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
             for (index, name) in tokenizers.enumerated() {
-                print("[\(index + 1)] \(short(name))" + (index == 0 && tokenizers.count > 1 ? " (baseline)" : ""))
+                print("[\(index + 1)] \(short(name))" + (index > 0 ? " (compared with [\(baselines[index] + 1)])" : ""))
             }
             let setWidth = max(3, sets.map(\.count).max() ?? 0)
             var header = pad("set", setWidth) + " " + right("chars", 9)
             for index in tokenizers.indices {
                 header += " " + right("[\(index + 1)]tok/ch", 10) + " " + right("byte/tok", 8)
-                if index > 0 { header += " " + right("tok/ch Δ", 9) }
+                if index > 0 { header += " " + right("Δ vs [\(baselines[index] + 1)]", 9) }
             }
             print(header)
             for set in sets {
