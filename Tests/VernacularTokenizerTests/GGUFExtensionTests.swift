@@ -139,3 +139,88 @@ import VernacularWeights
         #expect(newTokensUsed > 0)
     }
 }
+
+/// The tokenizer.json written for GGUF metadata, on committed tokenizers: each byte-level
+/// pre-tokeniser name we know, and a SentencePiece model with a dummy prefix (Prepend, Strip).
+@Suite struct GGUFTokenizerJSONTests {
+    static let byteLevelNames = ["qwen2", "llama-bpe", "smollm", "gpt2"]
+
+    /// The committed byte-level tokenizer as llama.cpp would store it, under pre-tokeniser `pre`.
+    static func byteLevelGGUF(pre: String) throws -> GGUFTokenizerData {
+        let url = AgreementFixtures.fixtures.appendingPathComponent("tiny-bytelevel.tokenizer.json")
+        let tokenizer = try Tokenizer(huggingFaceJSONAt: url)
+        let root = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let merges = try #require((root["model"] as? [String: Any])?["merges"] as? [[String]])
+        let special = Set(tokenizer.addedTokens.map(\.id))
+        return GGUFTokenizerData(
+            model: "gpt2", pre: pre, tokens: (0..<Int32(tokenizer.vocabularySize)).map { tokenizer.tokenText(for: $0)! },
+            tokenTypes: (0..<Int32(tokenizer.vocabularySize)).map { special.contains($0) ? 3 : 1 },
+            merges: merges.map { $0.joined(separator: " ") }, bosID: 0, eosID: 0)
+    }
+
+    static func sentencePieceGGUF() throws -> GGUFTokenizerData {
+        let data = try Data(contentsOf: AgreementFixtures.fixtures.appendingPathComponent("tiny-spm.gguf-tokenizer.json"))
+        return try JSONDecoder().decode(GGUFTokenizerData.self, from: data)
+    }
+
+    static func cases() throws -> [(name: String, gguf: GGUFTokenizerData)] {
+        try byteLevelNames.map { ($0, try byteLevelGGUF(pre: $0)) } + [("tiny-spm", try sentencePieceGGUF())]
+    }
+
+    @Test func writtenJSONEncodesAndDecodesAsTheGGUF() throws {
+        for (name, gguf) in try Self.cases() {
+            let direct = try Tokenizer(gguf: gguf)
+            let written = try Tokenizer(huggingFaceJSON: gguf.huggingFaceJSON())
+            #expect(written.vocabularySize == direct.vocabularySize)
+            #expect(written.addsBOS == direct.addsBOS, "\(name)")
+            for text in AgreementFixtures.texts {
+                let ids = direct.encode(text)
+                #expect(written.encode(text) == ids, "\(name): \(text.prefix(60))")
+                #expect(written.decode(ids) == direct.decode(ids), "\(name): \(text.prefix(60))")
+            }
+        }
+        // Under its own pre-tokeniser the GGUF form is the committed tokenizer itself.
+        let original = try Tokenizer(huggingFaceJSONAt: AgreementFixtures.fixtures.appendingPathComponent("tiny-bytelevel.tokenizer.json"))
+        let qwen = try Tokenizer(huggingFaceJSON: Self.byteLevelGGUF(pre: "qwen2").huggingFaceJSON())
+        for text in AgreementFixtures.texts { #expect(qwen.encode(text) == original.encode(text)) }
+    }
+
+    @Test func unknownPreTokenizerIsNamed() throws {
+        let gguf = try Self.byteLevelGGUF(pre: "falcon")
+        #expect(throws: TokenizerError.unsupported(component: "tokenizer.ggml.pre", kind: "falcon")) { try gguf.huggingFaceJSON() }
+    }
+
+    @Test(.enabled(if: ExtensionPython.hasTokenizers, "needs python3 with tokenizers"))
+    func huggingFaceReadsTheWrittenJSONAsWeDo() throws {
+        let folder = NSTemporaryDirectory() + "vern-gguf-json-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let cases = try Self.cases()
+        var ours: [[[Int32]]] = []
+        for (name, gguf) in cases {
+            let json = try gguf.huggingFaceJSON()
+            try json.write(to: URL(fileURLWithPath: "\(folder)/\(name).json"))
+            let tokenizer = try Tokenizer(huggingFaceJSON: json)
+            ours.append(AgreementFixtures.texts.map { tokenizer.encode($0) })
+        }
+        try JSONEncoder().encode(AgreementFixtures.texts).write(to: URL(fileURLWithPath: folder + "/texts.json"))
+        let script = """
+            import json, sys
+            from tokenizers import Tokenizer
+            texts = json.load(open(sys.argv[1] + "/texts.json", encoding="utf-8"))
+            out = []
+            for name in sys.argv[2:]:
+                t = Tokenizer.from_file(sys.argv[1] + "/" + name + ".json")
+                out.append([t.encode(x).ids for x in texts])
+            print(json.dumps(out))
+            """
+        let result = try ExtensionPython.run(["-c", script, folder] + cases.map(\.name))
+        #expect(result.status == 0, "\(result.output)")
+        let reference = try JSONDecoder().decode([[[Int32]]].self, from: Data(result.output.utf8))
+        for (index, (name, _)) in cases.enumerated() {
+            for (text, (a, b)) in zip(AgreementFixtures.texts, zip(ours[index], reference[index])) {
+                #expect(a == b, "\(name): \(text.prefix(60))")
+            }
+        }
+    }
+}
