@@ -111,7 +111,7 @@ extension Vern.TokenizerCommand {
         @Option(help: "Folder for tokenizer.json and new_tokens.json.")
         var output: String
 
-        @Option(help: "Least corpus count for a merge.")
+        @Option(help: "Least corpus count for a merge (or a new character).")
         var minCount = 2
 
         @Flag(help: "Learn from every word, not only words with Han characters.")
@@ -154,7 +154,10 @@ extension Vern.TokenizerCommand {
             discussion: """
                 Each --input is LABEL=PATH: JSON Lines documents (plain, .gz, .zst) or, for .txt, \
                 the whole file as one text. Example: --input yue=heldout.jsonl --input swc=swc.txt \
-                --input en=en.txt. Tokens are counted without special tokens.
+                --input en=en.txt. Tokens are counted without special tokens. Give each base \
+                before its extensions: a tokenizer is shown beside, and compared with, the \
+                nearest earlier one whose vocabulary it extends (else the first), e.g. \
+                --tokenizer smollm2 --tokenizer out/tokenizer.json.
                 """
         )
 
