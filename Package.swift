@@ -104,7 +104,7 @@ let package = Package(
         ),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
         .testTarget(
-            name: "VernacularTokenizerTests", dependencies: ["VernacularTokenizer"],
+            name: "VernacularTokenizerTests", dependencies: ["VernacularTokenizer", "VernacularWeights"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

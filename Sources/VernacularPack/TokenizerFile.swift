@@ -21,6 +21,29 @@ public enum TokenizerFile {
         return try Tokenizer(huggingFaceJSONAt: URL(fileURLWithPath: path))
     }
 
+    /// The tokenizer and a Hugging Face `tokenizer.json` text for it: the file itself, or for a
+    /// GGUF model one written from its metadata (same ids, same encoding), so a vocabulary
+    /// extension has a file to append to.
+    public static func loadWithJSON(path: String) throws -> (tokenizer: Tokenizer, json: Data) {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw PackError.tokenizer(path: path, reason: "no such file")
+        }
+        if isGGUF(path: path) {
+            do {
+                let data = try GGUFTokenizerData(gguf: try GGUFFile(path: path))
+                return (try Tokenizer(gguf: data), try data.huggingFaceJSON())
+            } catch {
+                throw PackError.tokenizer(path: path, reason: "\(error)")
+            }
+        }
+        let json = try Data(contentsOf: URL(fileURLWithPath: path))
+        do {
+            return (try Tokenizer(huggingFaceJSON: json), json)
+        } catch {
+            throw PackError.tokenizer(path: path, reason: "\(error)")
+        }
+    }
+
     /// Whether the file starts with GGUF's magic.
     public static func isGGUF(path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }

@@ -39,6 +39,16 @@ enum SplitPattern: Equatable, Sendable {
             || (0x20000...0x3134F).contains(value)
     }
 
+    /// The regex source this pattern reproduces, as a `tokenizer.json` Split spells it.
+    var regex: String {
+        switch self {
+        case .gpt2: return SplitPattern.gpt2Regex
+        case .llama3: return SplitPattern.llama3Regex
+        case .qwen2: return SplitPattern.qwen2Regex
+        case .hanIsolated: return SplitPattern.hanIsolatedRegex
+        }
+    }
+
     /// The pattern whose regex source is exactly `source`, or nil.
     init?(regex source: String) {
         switch source {

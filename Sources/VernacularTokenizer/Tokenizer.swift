@@ -153,18 +153,31 @@ public final class Tokenizer: Sendable {
     /// Every way of cutting a token in two known tokens becomes a pair ranked by that score
     /// (ties: lower id first), so the shared merge loop reproduces SentencePiece.
     static func buildScoreMerges(scores: [Float], mergeable: [Bool]?, vocab: [[UInt8]: Int32], texts: [String?]) -> PairTable {
+        let ranked = scoreMerges(scores: scores, mergeable: mergeable, vocab: vocab, texts: texts)
+        var table = PairTable(expectedCount: ranked.count)
+        for merge in ranked {
+            table.insert(left: merge.left, right: merge.right, merge: .init(rank: merge.rank, result: merge.result))
+        }
+        return table
+    }
+
+    /// The ranked merges SentencePiece scores imply, in rank order: what `buildScoreMerges`
+    /// indexes and what a `tokenizer.json` written for a GGUF "llama" tokenizer lists.
+    static func scoreMerges(scores: [Float], mergeable: [Bool]?, vocab: [[UInt8]: Int32], texts: [String?])
+        -> [(left: Int32, right: Int32, result: Int32, rank: Int32)] {
         let order = texts.indices.filter { id in
             texts[id] != nil && id < scores.count && (mergeable?[id] ?? true)
         }.sorted { a, b in scores[a] != scores[b] ? scores[a] > scores[b] : a < b }
-        var table = PairTable(expectedCount: order.count * 2)
+        var merges: [(left: Int32, right: Int32, result: Int32, rank: Int32)] = []
+        merges.reserveCapacity(order.count * 2)
         for (rank, id) in order.enumerated() {
             let utf8 = Array(texts[id]!.utf8)
             // Cut only between characters: never before a UTF-8 continuation byte.
             for cut in 1..<max(utf8.count, 1) where utf8[cut] & 0xC0 != 0x80 {
                 guard let l = vocab[Array(utf8[..<cut])], let r = vocab[Array(utf8[cut...])] else { continue }
-                table.insert(left: l, right: r, merge: .init(rank: Int32(rank), result: Int32(id)))
+                merges.append((l, r, Int32(id), Int32(rank)))
             }
         }
-        return table
+        return merges
     }
 }

@@ -44,9 +44,45 @@ import Testing
         }
     }
 
-    @Test func sentencePieceBasesAreRefused() throws {
+    @Test func sentencePieceBasesLearnHanWordsAndKeepTheirIDs() throws {
+        let url = AgreementFixtures.fixtures.appendingPathComponent("tiny-sentencepiece.tokenizer.json")
+        let baseData = try Data(contentsOf: url)
+        let spm = try Tokenizer(huggingFaceJSON: baseData)
+        let learnt = try VocabularyExtension.learn(base: spm, texts: Self.hanTexts, add: 40)
+        #expect(!learnt.tokens.isEmpty)
+        let extended = try Tokenizer(huggingFaceJSON: learnt.extendedTokenizerJSON(base: baseData))
+        try learnt.verify(extended: extended, base: spm)
+        for token in learnt.tokens { #expect(VocabularyExtension.containsHan(Array(token.text.utf8)), "\(token.text)") }
+        for text in AgreementFixtures.texts {
+            let ids = extended.encode(text, addSpecialTokens: false)
+            #expect(extended.decode(ids) == spm.decode(spm.encode(text, addSpecialTokens: false)))
+        }
+        for text in Self.otherTexts { #expect(extended.encode(text) == spm.encode(text), "\(text)") }
+    }
+
+    @Test func fertilityRowsCompareEachTokenizerWithTheBaseItExtends() throws {
+        let (base, extended, _, _) = try Self.extended(add: 100)
         let spm = try Tokenizer(huggingFaceJSONAt: AgreementFixtures.fixtures.appendingPathComponent("tiny-sentencepiece.tokenizer.json"))
-        #expect(throws: TokenizerError.self) { try VocabularyExtension.learn(base: spm, texts: Self.hanTexts, add: 10) }
+        let spmLearnt = try VocabularyExtension.learn(base: spm, texts: Self.hanTexts, add: 40)
+        let spmExtended = try Tokenizer(huggingFaceJSON: spmLearnt.extendedTokenizerJSON(
+            base: Data(contentsOf: AgreementFixtures.fixtures.appendingPathComponent("tiny-sentencepiece.tokenizer.json"))))
+        let rows = FertilityRow.measure(
+            tokenizers: [("base", base), ("extended", extended), ("spm", spm), ("spm+", spmExtended)],
+            sets: [("yue", Self.hanTexts), ("other", Self.otherTexts)])
+        #expect(rows.map(\.tokenizer) == ["base", "base", "extended", "extended", "spm", "spm", "spm+", "spm+"])
+        #expect(rows.map(\.baseline) == [nil, nil, "base", "base", "base", "base", "spm", "spm"])
+        let yue = try #require(rows.first { $0.tokenizer == "extended" && $0.set == "yue" })
+        let yueBase = try #require(rows.first { $0.tokenizer == "base" && $0.set == "yue" })
+        let change = try #require(yue.tokensPerCharacterChangePercent)
+        let expected = (yue.fertility.tokensPerCharacter / yueBase.fertility.tokensPerCharacter - 1) * 100
+        #expect(change < -15 && abs(change - expected) < 1e-9)
+        #expect(rows.first { $0.tokenizer == "extended" && $0.set == "other" }?.tokensPerCharacterChangePercent == 0)
+        // The row format `vern report` reads: the original keys, with the comparison added.
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(yue)) as? [String: Any]
+        #expect(Set(json?.keys.map { $0 } ?? []) == ["tokenizer", "set", "fertility", "baseline",
+                                                     "tokens_per_character_change_percent", "bytes_per_token_change_percent"])
+        #expect(Set((json?["fertility"] as? [String: Any])?.keys.map { $0 } ?? [])
+                == ["characters", "bytes", "tokens", "tokens_per_character", "bytes_per_token"])
     }
 
     /// The written file must mean the same to Hugging Face `tokenizers` (when installed).

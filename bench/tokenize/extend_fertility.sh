@@ -1,19 +1,13 @@
 #!/usr/bin/env bash
 # Vocabulary extension bar (issue 7): Cantonese tokens per character down >= 30% for SmolLM2's
-# tokenizer, SWC and English not worse. Learns on 9/10 of HKCanCor's conversations, measures on the
-# other tenth, on 3,000 ctcpc sentences never seen in training, on Debian Reference chapters 1-2
-# (zh-tw: SWC, technical register; en). Needs SmolLM2's tokenizer.json from
-# make_agreement_fixtures.py (in $VERNACULAR_TOKENIZER_REFS) and a built vern.
-#
-# Measured 2026-11-27 (debug build, --add 3000, 12.7 s to learn):
-#   set        SmolLM2 tok/char   extended tok/char
-#   yue (held-out HKCanCor)  1.901   0.737  (-61%)
-#   yue (ctcpc, unseen)      1.937   0.996  (-49%)
-#   swc (Debian Reference)   1.136   0.786
-#   en  (Debian Reference)   0.237   0.237  (ids identical)
+# tokenizer, SWC and English not worse; Gemma 3 extended the same way, reported beside. Both bases
+# are the GGUF models in vendor/models (`--base smollm2` / `--base gemma3`). Learns on 9/10 of
+# HKCanCor's conversations, measures on the other tenth, on 3,000 ctcpc sentences never seen in
+# training, on Debian Reference chapters 1-2 (zh-tw: SWC, technical register; en) and on the
+# demo's held-out SWC and English samples (demo/samples/heldout-*.txt). Needs a built vern.
+# Figures: bench/RESULTS.md ("Vocabulary extension").
 set -euo pipefail
 vern=${1:-.build/release/vern}
-refs=${VERNACULAR_TOKENIZER_REFS:-/tmp/vernacular-tokenizer-refs}
 work=${2:-/tmp/vern-extend-bench}
 mkdir -p "$work"
 "$vern" ingest hkcancor vendor/data/pycantonese/hkcancor --output "$work/hk" -q
@@ -38,6 +32,12 @@ for lang, name in [("zh-tw", "swc"), ("en", "en")]:
         text.append(re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", s))))
     open(f"{work}/{name}.txt", "w", encoding="utf-8").write("\n".join(text)[:200000])
 PY
-"$vern" tokenizer extend --base "$refs/smollm2.tokenizer.json" --add 3000 --input "$work/train.jsonl" --output "$work/extended"
-"$vern" tokenizer stats --tokenizer "$refs/smollm2.tokenizer.json" --tokenizer "$work/extended/tokenizer.json" \
-    --input yue="$work/heldout.jsonl" --input yue-ctcpc="$work/ctcpc.jsonl" --input swc="$work/swc.txt" --input en="$work/en.txt"
+for base in smollm2 gemma3; do
+    /usr/bin/time -f "$base: %e s, %M KB peak" "$vern" tokenizer extend --base "$base" --add 3000 \
+        --input "$work/train.jsonl" --output "$work/$base-extended"
+done
+"$vern" tokenizer stats --tokenizer smollm2 --tokenizer "$work/smollm2-extended/tokenizer.json" \
+    --tokenizer gemma3 --tokenizer "$work/gemma3-extended/tokenizer.json" \
+    --input yue="$work/heldout.jsonl" --input yue-ctcpc="$work/ctcpc.jsonl" --input swc="$work/swc.txt" --input en="$work/en.txt" \
+    --input swc-demo=demo/samples/heldout-swc.txt --input en-demo=demo/samples/heldout-en.txt \
+    --output "$work/fertility.json"

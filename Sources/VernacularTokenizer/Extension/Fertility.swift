@@ -37,3 +37,65 @@ public struct Fertility: Sendable, Codable, Equatable {
         case bytesPerToken = "bytes_per_token"
     }
 }
+
+/// One tokenizer on one labelled text set: a row of `vern tokenizer stats --json` and of a run's
+/// `fertility.json`. Rows after the first tokenizer's carry their change against a baseline:
+/// the nearest earlier tokenizer whose vocabulary theirs extends (so base and extended pair up
+/// when several bases are measured), else the first tokenizer.
+public struct FertilityRow: Sendable, Codable, Equatable {
+    public var tokenizer: String
+    public var set: String
+    public var fertility: Fertility
+    /// The tokenizer this row is compared with, on the same set; nil on the baseline's own rows.
+    public var baseline: String?
+    /// Change in tokens per character against the baseline, in percent (negative: fewer tokens).
+    public var tokensPerCharacterChangePercent: Double?
+    /// Change in bytes per token against the baseline, in percent (positive: more text per token).
+    public var bytesPerTokenChangePercent: Double?
+
+    public init(tokenizer: String, set: String, fertility: Fertility) {
+        self.tokenizer = tokenizer
+        self.set = set
+        self.fertility = fertility
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tokenizer, set, fertility, baseline
+        case tokensPerCharacterChangePercent = "tokens_per_character_change_percent"
+        case bytesPerTokenChangePercent = "bytes_per_token_change_percent"
+    }
+
+    /// Measures every tokenizer on every set; rows of the later tokenizers are compared with
+    /// their baseline's row for the same set.
+    public static func measure(
+        tokenizers: [(name: String, tokenizer: Tokenizer)], sets: [(label: String, texts: [String])]
+    ) -> [FertilityRow] {
+        let baselines = baselineIndices(tokenizers.map(\.tokenizer))
+        var rows: [FertilityRow] = []
+        for (index, (name, tokenizer)) in tokenizers.enumerated() {
+            for (label, texts) in sets {
+                var fertility = Fertility()
+                for text in texts { fertility.add(text, tokenizer: tokenizer) }
+                var row = FertilityRow(tokenizer: name, set: label, fertility: fertility)
+                if index > 0, let base = rows.first(where: { $0.tokenizer == tokenizers[baselines[index]].name && $0.set == label }) {
+                    row.baseline = base.tokenizer
+                    row.tokensPerCharacterChangePercent = percentChange(base.fertility.tokensPerCharacter, fertility.tokensPerCharacter)
+                    row.bytesPerTokenChangePercent = percentChange(base.fertility.bytesPerToken, fertility.bytesPerToken)
+                }
+                rows.append(row)
+            }
+        }
+        return rows
+    }
+
+    /// For each tokenizer, the index of its baseline (itself for the first).
+    public static func baselineIndices(_ tokenizers: [Tokenizer]) -> [Int] {
+        tokenizers.indices.map { i in
+            (0..<i).reversed().first { tokenizers[i].extends(tokenizers[$0]) } ?? 0
+        }
+    }
+
+    static func percentChange(_ before: Double, _ after: Double) -> Double? {
+        before == 0 ? nil : (after - before) / before * 100
+    }
+}

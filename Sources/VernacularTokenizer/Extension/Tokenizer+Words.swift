@@ -40,6 +40,37 @@ extension Tokenizer {
         return symbols
     }
 
+    /// SentencePiece-style BPE over scalars already in the U+2581 convention, with no dummy
+    /// prefix: the ids a word (or a new token's text) has under this tokenizer's merges.
+    /// `extraScalars` are characters an extension adds, used where this vocabulary has none.
+    func sentencePieceIDs(_ scalars: [UInt32], extraScalars: [UInt32: TokenID] = [:]) -> [TokenID] {
+        var symbols: [TokenID] = []
+        symbols.reserveCapacity(scalars.count * 3)
+        for value in scalars {
+            if let id = scalarIDs[value] ?? extraScalars[value] {
+                symbols.append(id)
+                continue
+            }
+            let fallback = Unicode.UTF8.encode(Unicode.Scalar(value)!)!.map { byteIDs[Int($0)] }
+            if !fallback.isEmpty && fallback.allSatisfy({ $0 >= 0 }) {
+                symbols.append(contentsOf: fallback)
+            } else if let unknownID {
+                symbols.append(unknownID)
+            }
+        }
+        BPEMerger.merge(&symbols, table: merges)
+        return symbols
+    }
+
+    /// Whether this tokenizer is `base` with tokens appended: a larger vocabulary whose first
+    /// ids are the base's, byte for byte.
+    public func extends(_ base: Tokenizer) -> Bool {
+        guard vocabularySize > base.vocabularySize else { return false }
+        return (0..<base.vocabularySize).allSatisfy { id in
+            tokenTexts[id].map { Array($0.utf8) } == base.tokenTexts[id].map { Array($0.utf8) }
+        }
+    }
+
     /// Whether this tokenizer cuts text into byte-level words (Llama 3, Qwen, SmolLM2).
     public var isByteLevel: Bool {
         if case .byteLevel = model { return true }

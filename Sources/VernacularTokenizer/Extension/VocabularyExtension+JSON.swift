@@ -34,6 +34,23 @@ extension VocabularyExtension {
         return Data(bytes)
     }
 
+    /// Checks a tokenizer loaded from `extendedTokenizerJSON` against its base: every base id
+    /// keeps its text, and each new token has its id.
+    public func verify(extended: Tokenizer, base: Tokenizer) throws {
+        guard extended.vocabularySize == baseVocabularySize + tokens.count else {
+            throw TokenizerError.malformed(
+                "extended vocabulary has \(extended.vocabularySize) ids, expected \(baseVocabularySize) + \(tokens.count)")
+        }
+        // Bytes, not `String ==`, which would let a canonically equivalent text pass.
+        for id in 0..<Int32(baseVocabularySize)
+        where extended.tokenText(for: id).map { Array($0.utf8) } != base.tokenText(for: id).map { Array($0.utf8) } {
+            throw TokenizerError.malformed("id \(id) changed from '\(base.tokenText(for: id) ?? "")' to '\(extended.tokenText(for: id) ?? "")'")
+        }
+        for token in tokens where extended.tokenID(for: token.token) != token.id {
+            throw TokenizerError.malformed("new token '\(token.token)' did not get id \(token.id)")
+        }
+    }
+
     /// One entry per new token: its id, text and base pieces, for initialising embedding rows.
     public func mappingJSON() throws -> Data {
         struct Mapping: Encodable {

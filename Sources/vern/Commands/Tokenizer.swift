@@ -86,16 +86,20 @@ extension Vern.TokenizerCommand {
     struct Extend: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "extend",
-            abstract: "Learn new tokens (Han words and characters) on top of a byte-level tokenizer.",
+            abstract: "Learn new tokens (Han words and characters) on top of a tokenizer.json or a GGUF model's tokenizer.",
             discussion: """
-                Continues the base tokenizer's BPE merges on the corpus's pre-tokenised words and \
-                writes OUTPUT/tokenizer.json (every original id unchanged; new ids follow the base \
-                vocabulary) and OUTPUT/new_tokens.json (each new token's pieces under the base \
+                Continues the base tokenizer's BPE merges on the corpus's words (pre-tokenised \
+                words of a byte-level base; Han runs in the U+2581 space convention of a \
+                SentencePiece-style base such as Gemma's, whose frequent byte-spelt characters \
+                become tokens first) and writes OUTPUT/tokenizer.json (every original id \
+                unchanged; new ids follow the base vocabulary; for a GGUF base, a tokenizer.json \
+                written from its metadata with the same normaliser, pre-tokeniser, decoder and \
+                special tokens) and OUTPUT/new_tokens.json (each new token's pieces under the base \
                 tokenizer, to initialise its embedding row from theirs).
                 """
         )
 
-        @Option(help: ArgumentHelp("Base tokenizer.json (byte-level BPE).", valueName: "path"))
+        @Option(help: ArgumentHelp("Base: a tokenizer.json, a .gguf model, or 'smollm2'/'gemma3'.", valueName: "path"))
         var base: String
 
         @Option(help: "Most new tokens to add.")
@@ -107,7 +111,7 @@ extension Vern.TokenizerCommand {
         @Option(help: "Folder for tokenizer.json and new_tokens.json.")
         var output: String
 
-        @Option(help: "Least corpus count for a merge.")
+        @Option(help: "Least corpus count for a merge (or a new character).")
         var minCount = 2
 
         @Flag(help: "Learn from every word, not only words with Han characters.")
@@ -120,25 +124,26 @@ extension Vern.TokenizerCommand {
 
         func run() throws {
             let path = try ModelOptions.resolve(base)
-            let baseTokenizer = try TokenizerFile.load(path: path)
-            guard !TokenizerFile.isGGUF(path: path) else {
-                throw ValidationError("--base must be a tokenizer.json for now: a GGUF base cannot be written back yet")
-            }
+            let (baseTokenizer, baseJSON) = try TokenizerFile.loadWithJSON(path: path)
             var texts: [String] = []
-            for file in try DocumentFiles.expand(input) {
+            let files = try DocumentFiles.expand(input)
+            if files.isEmpty { throw ValidationError("no JSON Lines files in \(input)") }
+            for file in files {
                 try DocumentReading.forEach(path: file) { texts.append($0.text) }
             }
             let start = Date()
             let learnt = try VocabularyExtension.learn(base: baseTokenizer, texts: texts, add: add,
                                                        minimumCount: minCount, hanOnly: !allScripts)
-            let json = try learnt.extendedTokenizerJSON(base: Data(contentsOf: URL(fileURLWithPath: path)))
+            let json = try learnt.extendedTokenizerJSON(base: baseJSON)
+            // Load what we wrote: a file our own loader rejects, or one that moved an id, must
+            // not leave this command.
+            try learnt.verify(extended: try Tokenizer(huggingFaceJSON: json), base: baseTokenizer)
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             try json.write(to: URL(fileURLWithPath: output + "/tokenizer.json"))
             try learnt.mappingJSON().write(to: URL(fileURLWithPath: output + "/new_tokens.json"))
-            // Load what we wrote: a file our own loader rejects must not leave this command.
-            _ = try Tokenizer(huggingFaceJSON: json)
-            print(String(format: "added %d tokens (%d merges) from %d documents in %.1f s: %@/tokenizer.json, %@/new_tokens.json",
-                         learnt.tokens.count, learnt.merges.count, texts.count, Date().timeIntervalSince(start), output, output))
+            print(String(format: "added %d tokens (%d merges) to %d from %d documents in %.1f s: %@/tokenizer.json, %@/new_tokens.json",
+                         learnt.tokens.count, learnt.merges.count, baseTokenizer.vocabularySize, texts.count,
+                         Date().timeIntervalSince(start), output, output))
         }
     }
 
@@ -149,7 +154,10 @@ extension Vern.TokenizerCommand {
             discussion: """
                 Each --input is LABEL=PATH: JSON Lines documents (plain, .gz, .zst) or, for .txt, \
                 the whole file as one text. Example: --input yue=heldout.jsonl --input swc=swc.txt \
-                --input en=en.txt. Tokens are counted without special tokens.
+                --input en=en.txt. Tokens are counted without special tokens. Give each base \
+                before its extensions: a tokenizer is shown beside, and compared with, the \
+                nearest earlier one whose vocabulary it extends (else the first), e.g. \
+                --tokenizer smollm2 --tokenizer out/tokenizer.json.
                 """
         )
 
@@ -162,8 +170,12 @@ extension Vern.TokenizerCommand {
         @Flag(help: "Print JSON instead of a table.")
         var json = false
 
+        @Option(help: ArgumentHelp("Also write the JSON rows to this file (a run's fertility.json).", valueName: "file"))
+        var output: String?
+
         func validate() throws {
             if tokenizer.isEmpty { throw ValidationError("give at least one --tokenizer") }
+            if input.isEmpty { throw ValidationError("give at least one --input LABEL=PATH") }
             for item in input where !item.contains("=") { throw ValidationError("--input '\(item)' is not LABEL=PATH") }
         }
 
@@ -176,36 +188,57 @@ extension Vern.TokenizerCommand {
                 if path.hasSuffix(".txt") {
                     texts.append(String(decoding: try readWholeFile(path), as: UTF8.self))
                 } else {
-                    for file in try DocumentFiles.expand([path]) { try DocumentReading.forEach(path: file) { texts.append($0.text) } }
+                    let files = try DocumentFiles.expand([path])
+                    if files.isEmpty { throw ValidationError("--input \(label): no files at '\(path)'") }
+                    for file in files { try DocumentReading.forEach(path: file) { texts.append($0.text) } }
                 }
                 sets.append((label, texts))
             }
-            struct Row: Encodable { var tokenizer: String; var set: String; var fertility: Fertility }
-            var rows: [Row] = []
-            for name in tokenizer {
-                let loaded = try TokenizerFile.load(path: try ModelOptions.resolve(name))
-                for (label, texts) in sets {
-                    var fertility = Fertility()
-                    for text in texts { fertility.add(text, tokenizer: loaded) }
-                    rows.append(Row(tokenizer: name, set: label, fertility: fertility))
-                }
+            var loaded: [(name: String, tokenizer: Tokenizer)] = []
+            for name in tokenizer { loaded.append((name, try TokenizerFile.load(path: try ModelOptions.resolve(name)))) }
+            let rows = FertilityRow.measure(tokenizers: loaded, sets: sets)
+            if let output {
+                let url = URL(fileURLWithPath: output)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data((try JSONText.encode(rows) + "\n").utf8).write(to: url)
             }
             if json {
                 print(try JSONText.encode(rows))
                 return
             }
+            printTable(rows, tokenizers: tokenizer, baselines: FertilityRow.baselineIndices(loaded.map(\.tokenizer)),
+                       sets: sets.map(\.label))
+        }
+
+        /// One line per set; per tokenizer its tokens per character and bytes per token, and
+        /// after the first the change in tokens per character against its baseline (the base
+        /// it extends).
+        private func printTable(_ rows: [FertilityRow], tokenizers: [String], baselines: [Int], sets: [String]) {
             // Paths are shortened to their last two parts: the folder usually names the variant.
             func short(_ path: String) -> String { path.split(separator: "/").suffix(2).joined(separator: "/") }
-            let nameWidth = max(9, rows.map { short($0.tokenizer).count }.max() ?? 0)
-            let setWidth = max(3, rows.map(\.set.count).max() ?? 0)
             func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
             func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
-            print(pad("tokenizer", nameWidth) + "  " + pad("set", setWidth) + " " + right("chars", 10) + " " + right("tokens", 10)
-                  + " " + right("tok/char", 8) + " " + right("byte/tok", 8))
-            for row in rows {
-                print(pad(short(row.tokenizer), nameWidth) + "  " + pad(row.set, setWidth) + String(format: " %10d %10d %8.3f %8.2f",
-                             row.fertility.characters, row.fertility.tokens, row.fertility.tokensPerCharacter,
-                             row.fertility.bytesPerToken))
+            for (index, name) in tokenizers.enumerated() {
+                print("[\(index + 1)] \(short(name))" + (index > 0 ? " (compared with [\(baselines[index] + 1)])" : ""))
+            }
+            let setWidth = max(3, sets.map(\.count).max() ?? 0)
+            var header = pad("set", setWidth) + " " + right("chars", 9)
+            for index in tokenizers.indices {
+                header += " " + right("[\(index + 1)]tok/ch", 10) + " " + right("byte/tok", 8)
+                if index > 0 { header += " " + right("Δ vs [\(baselines[index] + 1)]", 9) }
+            }
+            print(header)
+            for set in sets {
+                let setRows = tokenizers.compactMap { name in rows.first { $0.tokenizer == name && $0.set == set } }
+                guard let first = setRows.first else { continue }
+                var line = pad(set, setWidth) + " " + right("\(first.fertility.characters)", 9)
+                for (index, row) in setRows.enumerated() {
+                    line += String(format: " %10.3f %8.2f", row.fertility.tokensPerCharacter, row.fertility.bytesPerToken)
+                    if index > 0 {
+                        line += " " + right(row.tokensPerCharacterChangePercent.map { String(format: "%+.1f%%", $0) } ?? "-", 9)
+                    }
+                }
+                print(line)
             }
         }
     }
