@@ -203,7 +203,7 @@ extension WikitextConverter {
             renderInline(body, into: &out)
             return
         }
-        for code in options.variant.fallbacks {
+        for code in variantFallbacks {
             if let entry = entries.first(where: { $0.code == code }) {
                 renderInline(entry.text, into: &out)
                 return

@@ -82,17 +82,20 @@ extension WikitextConverter {
             renderInfobox(named, into: &out)
             return
         }
-        if Self.droppedNames.contains(name) || Self.droppedPrefixes.contains(where: { name.hasPrefix($0) })
-            || Self.droppedSubstrings.contains(where: { bytesContain(Array(name.utf8), $0) }) { return }
+        if Self.droppedNames.contains(name) || Self.droppedPrefixes.contains(where: { name.hasPrefix($0) }) { return }
+        let nameBytes = Array(name.utf8)
+        if Self.droppedSubstrings.contains(where: { bytesContain(nameBytes, $0) }) { return }
         if renderKnownInline(name, positional: positional, named: named, into: &out) { return }
 
         var first = true
         for argument in positional {
-            let text = renderedOneLine(argument, separator: " ")
-            if text.isEmpty { continue }
+            let mark = out.count
             if !first { out.append(UInt8(ascii: " ")) }
-            out.append(contentsOf: text)
-            first = false
+            if appendOneLine(argument, separator: Self.space, into: &out) {
+                first = false
+            } else {
+                out.removeSubrange(mark...)
+            }
         }
     }
 
@@ -136,12 +139,15 @@ extension WikitextConverter {
     func renderInfobox(_ fields: [(key: String, value: Range<Int>)], into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\n"))
         for field in fields where !field.key.isEmpty && !Self.isLayoutField(field.key) {
-            let value = renderedOneLine(field.value, separator: options.valueSeparator)
-            guard !value.isEmpty else { continue }
-            if Self.looksLikeFileName(value) { continue }
+            let mark = out.count
             out.append(contentsOf: field.key.utf8)
             out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: value)
+            let valueStart = out.count
+            guard appendOneLine(field.value, separator: valueSeparator, into: &out),
+                  !Self.looksLikeFileName(out[valueStart...]) else {
+                out.removeSubrange(mark...)
+                continue
+            }
             out.append(UInt8(ascii: "\n"))
         }
     }
@@ -149,7 +155,7 @@ extension WikitextConverter {
     static let fileSuffixes: [[UInt8]] = [".jpg", ".jpeg", ".png", ".svg", ".gif", ".tif", ".tiff", ".webp", ".ogg", ".webm"]
         .map { Array($0.utf8) }
 
-    static func looksLikeFileName(_ value: [UInt8]) -> Bool {
+    static func looksLikeFileName(_ value: ArraySlice<UInt8>) -> Bool {
         let lower = asciiLowercased(value)
         if lower.starts(with: Array("file:".utf8)) { return true }
         guard !lower.contains(UInt8(ascii: " ")) else { return false }
@@ -160,7 +166,7 @@ extension WikitextConverter {
     func renderKnownInline(_ name: String, positional: [Range<Int>], named: [(key: String, value: Range<Int>)],
                            into out: inout [UInt8]) -> Bool {
         func emit(_ range: Range<Int>?) {
-            if let range { out.append(contentsOf: renderedOneLine(range, separator: " ")) }
+            if let range { appendOneLine(range, separator: Self.space, into: &out) }
         }
         func namedValue(_ key: String) -> Range<Int>? { named.first { $0.key == key }?.value }
         switch name {
