@@ -41,8 +41,11 @@ enum WikitextPreprocessor {
                 continue
             }
             guard byte == UInt8(ascii: "<") else {
-                out.append(byte)
-                index += 1
+                // Text up to the next tag or behaviour switch, copied at once.
+                var end = index + 1
+                while end < count, input[end] != UInt8(ascii: "<"), input[end] != UInt8(ascii: "_") { end += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
+                index = end
                 continue
             }
             if starts(input, index, "<!--") {

@@ -52,37 +52,47 @@ public struct WikitextRenderer: Sendable {
     static func finish(_ bytes: [UInt8]) -> String {
         var decoded = HTMLEntities.decode(bytes)
         if decoded.contains(0xEE) { decoded = WikitextPreprocessor.unprotect(decoded) }
-        var out: [UInt8] = []
-        out.reserveCapacity(decoded.count)
-        var lineStart = 0
-        func endLine() {
-            while out.count > lineStart, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
-            // A line of nothing but cell separators (an empty row) is no line.
-            if out[lineStart...].allSatisfy({ $0 == UInt8(ascii: "\t") }) {
-                out.removeSubrange(lineStart...)
-            } else {
-                out.append(UInt8(ascii: "\n"))
-                lineStart = out.count
-            }
-        }
-        for byte in decoded {
-            switch byte {
-            case UInt8(ascii: "\n"):
-                endLine()
-            case UInt8(ascii: " "), UInt8(ascii: "\r"):
-                if out.count > lineStart, out[out.count - 1] != UInt8(ascii: " "), out[out.count - 1] != UInt8(ascii: "\t") {
-                    out.append(UInt8(ascii: " "))
+        // The tidied text is never longer than its input plus a final newline, written into a buffer that size.
+        return decoded.withUnsafeBufferPointer { input in
+            String(unsafeUninitializedCapacity: input.count + 1) { out in
+                var count = 0
+                var lineStart = 0
+                func endLine() {
+                    while count > lineStart, out[count - 1] == UInt8(ascii: " ") { count -= 1 }
+                    // A line of nothing but cell separators (an empty row) is no line.
+                    var position = lineStart
+                    while position < count, out[position] == UInt8(ascii: "\t") { position += 1 }
+                    if position == count {
+                        count = lineStart
+                    } else {
+                        out[count] = UInt8(ascii: "\n")
+                        count += 1
+                        lineStart = count
+                    }
                 }
-            case UInt8(ascii: "\t"):
-                if out.count > lineStart, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
-                out.append(byte)
-            default:
-                out.append(byte)
+                for byte in input {
+                    switch byte {
+                    case UInt8(ascii: "\n"):
+                        endLine()
+                    case UInt8(ascii: " "), UInt8(ascii: "\r"):
+                        if count > lineStart, out[count - 1] != UInt8(ascii: " "), out[count - 1] != UInt8(ascii: "\t") {
+                            out[count] = UInt8(ascii: " ")
+                            count += 1
+                        }
+                    case UInt8(ascii: "\t"):
+                        if count > lineStart, out[count - 1] == UInt8(ascii: " ") { count -= 1 }
+                        out[count] = byte
+                        count += 1
+                    default:
+                        out[count] = byte
+                        count += 1
+                    }
+                }
+                endLine()
+                if count > 0, out[count - 1] == UInt8(ascii: "\n") { count -= 1 }
+                return count
             }
         }
-        endLine()
-        if out.last == UInt8(ascii: "\n") { out.removeLast() }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -47,15 +47,15 @@ extension WikitextConverter {
 
     func renderTemplate(_ inner: Range<Int>, into out: inout [UInt8]) {
         let parts = splitTopLevel(inner, separator: UInt8(ascii: "|"))
-        let rawName = string(trimmed(parts[0]))
+        let rawRange = trimmed(parts[0])
         // Parser functions (`{{#if:...}}`, `{{#invoke:...}}`) and magic words with a colon
         // (`{{DEFAULTSORT:...}}`, `{{lc:...}}`) compute from context we do not have.
-        if rawName.hasPrefix("#") || Self.magicVariables.contains(rawName) { return }
-        if let colon = rawName.firstIndex(of: ":") {
-            let prefix = rawName[..<colon].lowercased()
-            if !["template", "模", "模板", "subst", "safesubst", "msgnw"].contains(prefix) { return }
+        if source[rawRange].first == UInt8(ascii: "#") || Self.magicVariables.contains(string(rawRange)) { return }
+        if let colon = source[rawRange].firstIndex(of: UInt8(ascii: ":")) {
+            let prefix = asciiLowercased(source[rawRange.lowerBound..<colon])
+            if !Self.namespacePrefixes.contains(where: { $0.elementsEqual(prefix) }) { return }
         }
-        let name = Self.normalizedName(rawName)
+        let name = Self.normalizedName(source[rawRange])
         if name.isEmpty { return }
 
         var positional: [Range<Int>] = []
@@ -102,13 +102,25 @@ extension WikitextConverter {
     /// `Template:Infobox_city` -> `infobox city`: prefix dropped, underscores and runs of spaces
     /// made one space, ASCII lower-cased.
     static func normalizedName(_ raw: String) -> String {
-        var name = Substring(raw)
-        for prefix in ["Template:", "template:", "模:", "模板:", "subst:", "safesubst:", "Subst:"] where name.hasPrefix(prefix) {
+        var raw = raw
+        return raw.withUTF8 { normalizedName($0[...]) }
+    }
+
+    /// Prefixes before a colon that still name a template (not a parser function or magic word).
+    static let namespacePrefixes: [[UInt8]] = ["template", "模", "模板", "subst", "safesubst", "msgnw"].map { Array($0.utf8) }
+    /// Dropped from the front of a name, tried in this order.
+    static let namePrefixes: [[UInt8]] = ["Template:", "template:", "模:", "模板:", "subst:", "safesubst:", "Subst:"]
+        .map { Array($0.utf8) }
+
+    /// The same on the name's bytes, as it stands in the page.
+    static func normalizedName(_ raw: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        var name = raw
+        for prefix in namePrefixes where name.starts(with: prefix) {
             name = name.dropFirst(prefix.count)
         }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(name.utf8.count)
-        for byte in name.utf8 {
+        bytes.reserveCapacity(name.count)
+        for byte in name {
             let folded: UInt8 = byte == UInt8(ascii: "_") ? UInt8(ascii: " ") : (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
             if folded == UInt8(ascii: " "), bytes.last == UInt8(ascii: " ") || bytes.isEmpty { continue }
             bytes.append(folded)
