@@ -92,7 +92,7 @@ let package = Package(
 
         .testTarget(name: "VernacularCoreTests", dependencies: ["VernacularCore"]),
         .testTarget(name: "VernacularTextTests", dependencies: ["VernacularText"]),
-        .testTarget(name: "VernacularIngestTests", dependencies: ["VernacularIngest"]),
+        .testTarget(name: "VernacularIngestTests", dependencies: ["VernacularIngest"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VernacularEngineTests", dependencies: ["VernacularEngine"]),
         .testTarget(name: "VernacularModelsTests", dependencies: ["VernacularModels", "VernacularEngine", "VernacularIngest"]),
         .testTarget(name: "VernacularLangIDTests", dependencies: ["VernacularLangID", "VernacularCore"]),

@@ -130,4 +130,45 @@ import VernacularCore
         #expect(documents.map(\.text) == ["佢哋喺度食緊飯。"])
         #expect(report.decoding.first?.encoding == .big5HKSCS)
     }
+
+    /// One run over a folder where one file has broken timestamps, one is Big5 with invalid
+    /// bytes, one is not text at all and one is clean: every readable cue of every file is in
+    /// the output, and each problem is counted and named.
+    @Test func aRunKeepsEveryReadableFileAndNamesEachProblem() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("a-broken.srt", "1\n00:00:01,000 --> 00:00:02,000\n第一句。\n\n2\n00:00:0x,000 --> 00:00:04,000\n壞時間。\n\n"
+                         + "3\n00:00:05,000 --> 00:00:06,000\n第三句。\n")
+        var big5 = try pipe(Array("1\r\n00:00:01,000 --> 00:00:02,000\r\n佢哋喺度食緊飯。\r\n".utf8),
+                            through: "/usr/bin/iconv", ["-f", "UTF-8", "-t", "BIG5-HKSCS"])
+        // A lead byte followed by a byte no Big5 trail can be, inside the cue text.
+        big5.insert(contentsOf: [0xA4, 0x0A], at: big5.count - 2)
+        try folder.write("b-big5.srt", big5)
+        // A video saved under a subtitle name: binary, with NUL bytes.
+        try folder.write("c-video.srt", (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try folder.write("d-clean.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v 阿明>早晨。\n")
+        let writer = try DocumentShardWriter(folder: folder.path + "/out", compression: .none)
+        let report = try IngestRun(reader: SubtitleReader(), policy: .skip).run(inputs: [folder.path], writer: writer)
+        try writer.finish()
+        let written = try DocumentReading.readAll(path: writer.files[0])
+        #expect(written.map(\.text) == ["第一句。\n第三句。", "佢哋喺度食緊飯。\u{FFFD}", "阿明：早晨。"])
+        #expect(report.counters["subtitle_cues_unreadable"] == 1)
+        #expect(report.counters["files_failed"] == 1)
+        #expect(report.problems.contains { $0.description.contains("a-broken.srt:6: unreadable timing") })
+        #expect(report.problems.contains { $0.file.hasSuffix("c-video.srt") && $0.message.contains("binary") })
+        #expect(report.decoding.contains { $0.file.hasSuffix("b-big5.srt") && $0.encoding == .big5HKSCS && $0.invalidSequences == 1 })
+    }
+
+    @Test func aFileTooLargeToReadWholeIsAClearError() throws {
+        let folder = try TemporaryFolder()
+        let cue = "1\n00:00:01,000 --> 00:00:02,000\n一句。\n\n"
+        let file = try folder.write("long.srt", String(repeating: cue, count: 2000))
+        #expect(throws: IOError.self) { try DecodedText(path: file, maximumBytes: 1 << 16) }
+        do {
+            _ = try DecodedText(path: file, maximumBytes: 1 << 16)
+        } catch let error as IOError {
+            #expect(error.description.contains("long.srt"))
+            #expect(error.message.contains("larger than"))
+        }
+        #expect(try DecodedText(path: file).text.hasPrefix("1\n00:00:01,000"))
+    }
 }

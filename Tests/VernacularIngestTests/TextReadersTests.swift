@@ -157,6 +157,20 @@ import VernacularCore
         #expect(try DecodedText(path: file, declared: .gb18030).text == "你好")
     }
 
+    @Test func utf8BOMIsSkippedAndUTF16WithoutBOMIsDetected() throws {
+        let folder = try TemporaryFolder()
+        let withBOM = try folder.write("bom.txt", [0xEF, 0xBB, 0xBF] + Array("早晨，食咗飯未？".utf8))
+        let decoded = try DecodedText(path: withBOM)
+        #expect(decoded.encoding == .utf8)
+        #expect(decoded.text == "早晨，食咗飯未？")
+        var utf16: [UInt8] = []
+        for unit in "Hello 早晨 world, good morning\n".utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let noBOM = try folder.write("utf16.txt", utf16)
+        let detected = try DecodedText(path: noBOM)
+        #expect(detected.encoding == .utf16LE)
+        #expect(detected.text == "Hello 早晨 world, good morning\n")
+    }
+
     @Test func chunkBoundariesInsideCharactersAreHandled() throws {
         // Longer than one 64 KiB chunk so multi-byte characters straddle chunk edges.
         let text = String(repeating: Self.cantonese + "\n", count: 3000)

@@ -82,23 +82,41 @@ public final class DecodingByteSource: ByteSource {
 }
 
 /// A whole text file decoded to a String, with how it was decoded. For formats read whole
-/// (subtitles, HTML pages), which are small.
+/// (subtitles, HTML pages), which are small: a file larger than `maximumBytes` once decoded, or
+/// one that is not text (NUL bytes, or mostly invalid sequences), is a clear error naming the
+/// file instead of a string that fills memory or holds garbage.
 public struct DecodedText: Sendable {
+    /// 64 MiB of UTF-8: hundreds of times a feature film's subtitles or a long forum thread.
+    public static let defaultMaximumBytes = 64 << 20
+
     public let text: String
     public let encoding: TextEncoding
     public let invalidSequences: Int
 
-    public init(path: String, declared: TextEncoding = .auto) throws {
+    public init(path: String, declared: TextEncoding = .auto, maximumBytes: Int = DecodedText.defaultMaximumBytes) throws {
         let source = try DecodingByteSource(path: path, declared: declared)
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var nulBytes = 0
         while true {
             let count = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
             if count == 0 { break }
+            guard bytes.count + count <= maximumBytes else {
+                throw IOError(path: path, message: "larger than \(maximumBytes >> 20) MiB of text; files of this kind "
+                              + "are read whole, so split it or check that it is the file you meant")
+            }
+            for byte in chunk[0..<count] where byte == 0 { nulBytes += 1 }
             bytes.append(contentsOf: chunk[0..<count])
+        }
+        // Text in any of the supported encodings decodes without NULs; a binary file (a video
+        // saved under a subtitle name, an image) decodes to NULs or to mostly invalid sequences.
+        let invalid = source.invalidSequences
+        if nulBytes > 0 || (invalid >= 16 && invalid * 4 > bytes.count / 3) {
+            throw IOError(path: path, message: "does not look like text in \(source.encoding.rawValue) "
+                          + "(\(nulBytes) NUL bytes, \(invalid) invalid sequences); is it a binary file?")
         }
         text = String(decoding: bytes, as: UTF8.self)
         encoding = source.encoding
-        invalidSequences = source.invalidSequences
+        invalidSequences = invalid
     }
 }

@@ -4,7 +4,8 @@
 enum DumpPageParser {
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(MalformedPage) -> DumpPage {
         var page = DumpPage()
-        var stack: [String] = []
+        // Open elements, as the byte ranges of their names in `bytes` (no String per tag).
+        var stack: [Range<Int>] = []
         var textStart = 0
         var index = 0
         let count = bytes.count
@@ -13,9 +14,34 @@ enum DumpPageParser {
         func fail(_ message: String) -> MalformedPage {
             MalformedPage(title: page.title.isEmpty ? titleGuess(bytes) : page.title, message: message)
         }
+        func name(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        func isNamed(_ range: Range<Int>, _ expected: StaticString) -> Bool {
+            range.count == expected.utf8CodeUnitCount
+                && memcmp(bytes.baseAddress! + range.lowerBound, expected.utf8Start, range.count) == 0
+        }
+        func sameName(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            a.count == b.count && memcmp(bytes.baseAddress! + a.lowerBound, bytes.baseAddress! + b.lowerBound, a.count) == 0
+        }
+        /// The field an element closing now fills: page/title, page/ns, page/id,
+        /// page/revision/id, page/revision/timestamp, page/revision/text.
+        func field(_ leaf: Range<Int>) -> WritableKeyPath<DumpPage, String>? {
+            guard let root = stack.first, isNamed(root, "page") else { return nil }
+            if stack.count == 2 {
+                if isNamed(leaf, "title") { return \.title }
+                if isNamed(leaf, "id") { return \.id }
+                if isNamed(leaf, "ns") { return \.namespaceText }
+            } else if stack.count == 3, isNamed(stack[1], "revision") {
+                if isNamed(leaf, "text") { return \.text }
+                if isNamed(leaf, "id") { return \.revisionID }
+                if isNamed(leaf, "timestamp") { return \.timestamp }
+            }
+            return nil
+        }
 
         while index < count {
-            guard bytes[index] == UInt8(ascii: "<") else { index += 1; continue }
+            guard let base = bytes.baseAddress,
+                  let hit = memchr(base + index, Int32(UInt8(ascii: "<")), count - index) else { break }
+            index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             // A tag: first take the text before it as the content of the element on top.
             let contentEnd = index
             if index + 3 < count, bytes[index + 1] == UInt8(ascii: "!"), bytes[index + 2] == UInt8(ascii: "-") {
@@ -26,24 +52,25 @@ enum DumpPageParser {
             guard let tagEnd = find(bytes, ">", from: index + 1) else { throw fail("a tag is not closed") }
             let isEnd = bytes[index + 1] == UInt8(ascii: "/")
             let selfClosing = bytes[tagEnd - 1] == UInt8(ascii: "/")
-            var nameEnd = index + (isEnd ? 2 : 1)
+            let nameStart = index + (isEnd ? 2 : 1)
+            var nameEnd = nameStart
             while nameEnd < tagEnd, !isSpace(bytes[nameEnd]), bytes[nameEnd] != UInt8(ascii: "/") { nameEnd += 1 }
-            let name = String(decoding: bytes[(index + (isEnd ? 2 : 1))..<nameEnd], as: UTF8.self)
+            let tagName = nameStart..<nameEnd
             if isEnd {
-                guard let open = stack.last else { throw fail("</\(name)> closes nothing") }
-                guard open == name else { throw fail("</\(name)> where </\(open)> was expected") }
-                // Only the few wanted leaf elements pay for building their path.
-                let path = Self.leafNames.contains(name) ? stack.joined(separator: "/") : ""
-                if !path.isEmpty, wanted(path) {
+                guard let open = stack.last else { throw fail("</\(name(tagName))> closes nothing") }
+                guard sameName(open, tagName) else {
+                    throw fail("</\(name(tagName))> where </\(name(open))> was expected")
+                }
+                if let field = field(tagName) {
                     value.removeAll(keepingCapacity: true)
                     do {
                         try XMLEntities.decode(UnsafeBufferPointer(rebasing: bytes[textStart..<contentEnd]), into: &value)
-                    } catch { throw fail("bad entity \(error.text) in <\(name)>") }
-                    store(String(decoding: value, as: UTF8.self), path: path, in: &page)
+                    } catch { throw fail("bad entity \(error.text) in <\(name(tagName))>") }
+                    page[keyPath: field] = String(decoding: value, as: UTF8.self)
                 }
                 stack.removeLast()
             } else {
-                if name == "redirect", stack == ["page"] {
+                if stack.count == 1, isNamed(tagName, "redirect"), isNamed(stack[0], "page") {
                     let attributes = bytes[nameEnd..<tagEnd]
                     value.removeAll(keepingCapacity: true)
                     if let target = attribute("title", in: UnsafeBufferPointer(rebasing: attributes)) {
@@ -54,38 +81,15 @@ enum DumpPageParser {
                     page.redirectTarget = String(decoding: value, as: UTF8.self)
                 }
                 if !selfClosing {
-                    stack.append(name)
+                    stack.append(tagName)
                     textStart = tagEnd + 1
                 }
             }
             index = tagEnd + 1
         }
-        guard stack.isEmpty else { throw fail("<\(stack.last!)> is not closed before the page ends") }
+        guard stack.isEmpty else { throw fail("<\(name(stack.last!))> is not closed before the page ends") }
         guard !page.title.isEmpty else { throw fail("no <title>") }
         return page
-    }
-
-    private static let leafNames: Set<String> = ["title", "ns", "id", "timestamp", "text"]
-
-    private static func wanted(_ path: String) -> Bool {
-        switch path {
-        case "page/title", "page/ns", "page/id", "page/revision/id", "page/revision/timestamp", "page/revision/text":
-            return true
-        default:
-            return false
-        }
-    }
-
-    private static func store(_ value: String, path: String, in page: inout DumpPage) {
-        switch path {
-        case "page/title": page.title = value
-        case "page/ns": page.namespace = Int(value) ?? 0
-        case "page/id": page.id = value
-        case "page/revision/id": page.revisionID = value
-        case "page/revision/timestamp": page.timestamp = value
-        case "page/revision/text": page.text = value
-        default: break
-        }
     }
 
     /// The title of a page too broken to parse, for naming it in the problem report.

@@ -46,36 +46,110 @@ public struct WikiDumpReader: DocumentReader {
         try scan(scanner, file: file, site: &site, policy: policy, report: &report, emit: emit)
     }
 
-    /// Pages of one stream of items, in order. Pages are rendered in batches across the workers
-    /// (`parallel`), so a single-stream dump also uses every core while one thread decompresses.
+    /// Pages of one stream of items, in order. With `parallel`, one thread decompresses and cuts
+    /// pages (`DumpPageScanner`) while the workers render the batch before, so a single-stream
+    /// dump keeps every core busy; without it (a multistream worker), all happens here.
     private func scan(_ scanner: DumpPageScanner, file: String, site: inout DumpSiteInfo, policy: ErrorPolicy,
                       report: inout IngestReport, parallel: Bool = true, emit: (Document) throws -> Void) throws {
-        var batch: [DumpPage] = []
-        let batchSize = parallel ? workerCount * 64 : 1
-        func flush(_ site: DumpSiteInfo, _ report: inout IngestReport) throws {
-            defer { batch.removeAll(keepingCapacity: true) }
-            for document in convert(batch, site: site, file: file, report: &report, parallel: parallel) { try emit(document) }
+        guard parallel, workerCount > 1 else {
+            var pages: [DumpPage] = []
+            do {
+                while let item = try scanner.next() {
+                    try take(item, pages: &pages, batchSize: 1, file: file, site: &site, policy: policy, report: &report,
+                             parallel: false, emit: emit)
+                }
+            } catch {
+                // Pages read before a truncated or corrupt archive stops are kept.
+                try flush(&pages, site: site, file: file, report: &report, parallel: false, emit: emit)
+                throw error
+            }
+            try flush(&pages, site: site, file: file, report: &report, parallel: false, emit: emit)
+            return
         }
+
+        /// What the scanning thread hands over: items in dump order, then how the stream ended.
+        enum Handoff { case items([DumpPageScanner.Item]), failed(any Error) }
+        let batchSize = workerCount * 64
+        // Two batches in flight: one rendering, one being scanned.
+        let queue = BoundedQueue<Handoff>(capacity: 2)
+        let scannerBox = UncheckedBox(scanner)
+        let producerDone = DispatchSemaphore(value: 0)
+        let producer = Thread {
+            defer {
+                queue.close()
+                producerDone.signal()
+            }
+            var items: [DumpPageScanner.Item] = []
+            var pageCount = 0
+            do {
+                while let item = try scannerBox.value.next() {
+                    if case .page = item { pageCount += 1 }
+                    items.append(item)
+                    if pageCount >= batchSize {
+                        guard queue.push(.items(items)) else { return }
+                        items = []
+                        pageCount = 0
+                    }
+                }
+                if !items.isEmpty { _ = queue.push(.items(items)) }
+            } catch {
+                if !items.isEmpty, !queue.push(.items(items)) { return }
+                _ = queue.push(.failed(error))
+            }
+        }
+        producer.stackSize = 8 << 20
+        producer.start()
+        defer {
+            // On an early exit (a policy stop, a write error), stop the scanner and wait for it.
+            queue.close()
+            producerDone.wait()
+        }
+        var pages: [DumpPage] = []
         do {
-            while let item = try scanner.next() {
-                switch item {
-                case .siteInfo(let info):
-                    try flush(site, &report)
-                    site = info
-                case .malformed(let problem):
-                    report.count("pages_malformed")
-                    try report.skip(InputProblem(file: file, line: nil, message: problem.description), policy: policy)
-                case .page(let page):
-                    batch.append(page)
-                    if batch.count >= batchSize { try flush(site, &report) }
+            while let handoff = queue.pop() {
+                switch handoff {
+                case .items(let items):
+                    for item in items {
+                        try take(item, pages: &pages, batchSize: Int.max, file: file, site: &site, policy: policy,
+                                 report: &report, parallel: true, emit: emit)
+                    }
+                    try flush(&pages, site: site, file: file, report: &report, parallel: true, emit: emit)
+                case .failed(let error):
+                    throw error
                 }
             }
         } catch {
-            // Pages read before a truncated or corrupt archive stops are kept.
-            try flush(site, &report)
+            // As above: the pages before the failure are kept.
+            try flush(&pages, site: site, file: file, report: &report, parallel: true, emit: emit)
             throw error
         }
-        try flush(site, &report)
+    }
+
+    /// One scanned item, in order: a new site header renders the pages before it under the old
+    /// one; a malformed page is a counted skip; a page joins the batch.
+    private func take(_ item: DumpPageScanner.Item, pages: inout [DumpPage], batchSize: Int, file: String,
+                      site: inout DumpSiteInfo, policy: ErrorPolicy, report: inout IngestReport, parallel: Bool,
+                      emit: (Document) throws -> Void) throws {
+        switch item {
+        case .siteInfo(let info):
+            try flush(&pages, site: site, file: file, report: &report, parallel: parallel, emit: emit)
+            site = info
+        case .malformed(let problem):
+            report.count("pages_malformed")
+            try report.skip(InputProblem(file: file, line: nil, message: problem.description), policy: policy)
+        case .page(let page):
+            pages.append(page)
+            if pages.count >= batchSize {
+                try flush(&pages, site: site, file: file, report: &report, parallel: parallel, emit: emit)
+            }
+        }
+    }
+
+    private func flush(_ pages: inout [DumpPage], site: DumpSiteInfo, file: String, report: inout IngestReport,
+                       parallel: Bool, emit: (Document) throws -> Void) throws {
+        guard !pages.isEmpty else { return }
+        defer { pages.removeAll(keepingCapacity: true) }
+        for document in convert(pages, site: site, file: file, report: &report, parallel: parallel) { try emit(document) }
     }
 
     private var workerCount: Int {
@@ -89,10 +163,12 @@ public struct WikiDumpReader: DocumentReader {
             return pages.compactMap { document(from: $0, site: site, file: file, report: &report) }
         }
         let results = Mutex<[Int: (Document?, IngestReport)]>([:])
-        let chunk = (pages.count + workerCount - 1) / workerCount
-        DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+        // Several chunks per worker: a worker sharing its core with the scanning thread takes fewer.
+        let chunks = min(pages.count, workerCount * 8)
+        let chunk = (pages.count + chunks - 1) / chunks
+        DispatchQueue.concurrentPerform(iterations: chunks) { worker in
             var local: [Int: (Document?, IngestReport)] = [:]
-            for position in (worker * chunk)..<min(pages.count, (worker + 1) * chunk) {
+            for position in min(pages.count, worker * chunk)..<min(pages.count, (worker + 1) * chunk) {
                 var pageReport = IngestReport()
                 let document = self.document(from: pages[position], site: site, file: file, report: &pageReport)
                 local[position] = (document, pageReport)
@@ -232,4 +308,11 @@ public struct WikiDumpReader: DocumentReader {
         }
         return result
     }
+}
+
+/// Hands a value that is used by one thread at a time to another thread (the scanner moves to
+/// the scanning thread and is not touched here until that thread has finished).
+private final class UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

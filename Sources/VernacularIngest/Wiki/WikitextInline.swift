@@ -66,8 +66,16 @@ extension WikitextConverter {
                 }
                 index += run
             default:
-                out.append(byte)
-                index += 1
+                // Plain text up to the next byte that may start markup, copied at once.
+                var end = index + 1
+                while end < limit {
+                    let next = source[end]
+                    if next == UInt8(ascii: "{") || next == UInt8(ascii: "[") || next == UInt8(ascii: "-")
+                        || next == UInt8(ascii: "}") || next == UInt8(ascii: "'") { break }
+                    end += 1
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: source[index..<end]))
+                index = end
             }
         }
     }
@@ -203,7 +211,7 @@ extension WikitextConverter {
             renderInline(body, into: &out)
             return
         }
-        for code in options.variant.fallbacks {
+        for code in variantFallbacks {
             if let entry = entries.first(where: { $0.code == code }) {
                 renderInline(entry.text, into: &out)
                 return

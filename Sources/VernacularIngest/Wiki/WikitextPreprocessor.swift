@@ -28,7 +28,7 @@ enum WikitextPreprocessor {
     /// Private-use base for protected punctuation (U+E000 + the ASCII byte).
     static let protectedBase: UInt32 = 0xE000
 
-    static func run(_ input: [UInt8]) -> [UInt8] {
+    static func run(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(input.count)
         var index = 0
@@ -41,8 +41,11 @@ enum WikitextPreprocessor {
                 continue
             }
             guard byte == UInt8(ascii: "<") else {
-                out.append(byte)
-                index += 1
+                // Text up to the next tag or behaviour switch, copied at once.
+                var end = index + 1
+                while end < count, input[end] != UInt8(ascii: "<"), input[end] != UInt8(ascii: "_") { end += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
+                index = end
                 continue
             }
             if starts(input, index, "<!--") {
@@ -92,7 +95,7 @@ enum WikitextPreprocessor {
     }
 
     /// Reads `<name ...>`, `</name>` or `<name/>` at `index`; nil when it is not a tag (`a < b`).
-    static func parseTag(_ bytes: [UInt8], _ index: Int) -> Tag? {
+    static func parseTag(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Tag? {
         var position = index + 1
         let isEnd = position < bytes.count && bytes[position] == UInt8(ascii: "/")
         if isEnd { position += 1 }
@@ -118,14 +121,14 @@ enum WikitextPreprocessor {
     }
 
     /// Index after `</name>` (any case, spaces allowed before `>`), searching from `from`.
-    static func findClosing(_ bytes: [UInt8], _ name: String, from: Int) -> Int? {
+    static func findClosing(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String, from: Int) -> Int? {
         guard let start = findClosingStart(bytes, name, from: from) else { return nil }
         var end = start
         while end < bytes.count, bytes[end] != UInt8(ascii: ">") { end += 1 }
         return min(bytes.count, end + 1)
     }
 
-    static func findClosingStart(_ bytes: [UInt8], _ name: String, from: Int) -> Int? {
+    static func findClosingStart(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String, from: Int) -> Int? {
         var position = from
         while let found = find(bytes, "</", from: position) {
             if let tag = parseTag(bytes, found), tag.isEnd, tag.name == name { return found }
@@ -135,7 +138,7 @@ enum WikitextPreprocessor {
     }
 
     /// `__NOTOC__`, `__目錄__`: two underscores, a word, two underscores.
-    static func behaviourSwitchEnd(_ bytes: [UInt8], _ index: Int) -> Int? {
+    static func behaviourSwitchEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int? {
         var position = index + 2
         while position < bytes.count, position - index < 40,
               bytes[position] != UInt8(ascii: "_"), bytes[position] != UInt8(ascii: "\n"),
@@ -149,7 +152,7 @@ enum WikitextPreprocessor {
 
     /// Copies literal text with its entities decoded and its ASCII punctuation moved to the
     /// private-use range, so no later pass reads it as markup.
-    static func protect(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
+    static func protect(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, into out: inout [UInt8]) {
         let decoded = HTMLEntities.decode(Array(bytes))
         for byte in decoded {
             if byte < 0x80, byte > 0x20, !isASCIILetterOrDigit(byte) {
@@ -200,8 +203,29 @@ enum WikitextPreprocessor {
     return true
 }
 
+/// Whether `pattern` occurs in `bytes` at `index`.
+@inline(__always) func starts(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, _ pattern: StaticString) -> Bool {
+    let count = pattern.utf8CodeUnitCount
+    guard index >= 0, index + count <= bytes.count else { return false }
+    let base = pattern.utf8Start
+    for offset in 0..<count where bytes[index + offset] != base[offset] { return false }
+    return true
+}
+
 /// First index of `pattern` at or after `from`.
 func find(_ bytes: [UInt8], _ pattern: StaticString, from: Int) -> Int? {
+    let count = pattern.utf8CodeUnitCount
+    let first = pattern.utf8Start[0]
+    var index = from
+    while index + count <= bytes.count {
+        if bytes[index] == first, starts(bytes, index, pattern) { return index }
+        index += 1
+    }
+    return nil
+}
+
+/// First index of `pattern` at or after `from`.
+func find(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: StaticString, from: Int) -> Int? {
     let count = pattern.utf8CodeUnitCount
     let first = pattern.utf8Start[0]
     var index = from

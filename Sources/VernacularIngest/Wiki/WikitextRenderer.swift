@@ -35,12 +35,16 @@ public struct WikitextRenderer: Sendable {
     }
 
     public func render(_ wikitext: String) -> RenderedWikitext {
-        let converter = WikitextConverter(source: WikitextPreprocessor.run(Array(wikitext.utf8)), options: options)
-        var out: [UInt8] = []
-        out.reserveCapacity(converter.source.count)
-        converter.renderBlocks(0..<converter.source.count, into: &out)
-        return RenderedWikitext(text: Self.finish(out), categories: converter.categories,
-                                isDisambiguation: converter.isDisambiguation)
+        var wikitext = wikitext
+        let preprocessed = wikitext.withUTF8 { WikitextPreprocessor.run($0) }
+        return preprocessed.withUnsafeBufferPointer { source in
+            let converter = WikitextConverter(source: source, options: options)
+            var out: [UInt8] = []
+            out.reserveCapacity(source.count)
+            converter.renderBlocks(0..<source.count, into: &out)
+            return RenderedWikitext(text: Self.finish(out), categories: converter.categories,
+                                    isDisambiguation: converter.isDisambiguation)
+        }
     }
 
     /// Decodes entities, restores protected punctuation, tidies spaces and drops empty lines,
@@ -48,52 +52,75 @@ public struct WikitextRenderer: Sendable {
     static func finish(_ bytes: [UInt8]) -> String {
         var decoded = HTMLEntities.decode(bytes)
         if decoded.contains(0xEE) { decoded = WikitextPreprocessor.unprotect(decoded) }
-        var out: [UInt8] = []
-        out.reserveCapacity(decoded.count)
-        var lineStart = 0
-        func endLine() {
-            while out.count > lineStart, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
-            // A line of nothing but cell separators (an empty row) is no line.
-            if out[lineStart...].allSatisfy({ $0 == UInt8(ascii: "\t") }) {
-                out.removeSubrange(lineStart...)
-            } else {
-                out.append(UInt8(ascii: "\n"))
-                lineStart = out.count
-            }
-        }
-        for byte in decoded {
-            switch byte {
-            case UInt8(ascii: "\n"):
-                endLine()
-            case UInt8(ascii: " "), UInt8(ascii: "\r"):
-                if out.count > lineStart, out[out.count - 1] != UInt8(ascii: " "), out[out.count - 1] != UInt8(ascii: "\t") {
-                    out.append(UInt8(ascii: " "))
+        // The tidied text is never longer than its input plus a final newline, written into a buffer that size.
+        return decoded.withUnsafeBufferPointer { input in
+            String(unsafeUninitializedCapacity: input.count + 1) { out in
+                var count = 0
+                var lineStart = 0
+                func endLine() {
+                    while count > lineStart, out[count - 1] == UInt8(ascii: " ") { count -= 1 }
+                    // A line of nothing but cell separators (an empty row) is no line.
+                    var position = lineStart
+                    while position < count, out[position] == UInt8(ascii: "\t") { position += 1 }
+                    if position == count {
+                        count = lineStart
+                    } else {
+                        out[count] = UInt8(ascii: "\n")
+                        count += 1
+                        lineStart = count
+                    }
                 }
-            case UInt8(ascii: "\t"):
-                if out.count > lineStart, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
-                out.append(byte)
-            default:
-                out.append(byte)
+                for byte in input {
+                    switch byte {
+                    case UInt8(ascii: "\n"):
+                        endLine()
+                    case UInt8(ascii: " "), UInt8(ascii: "\r"):
+                        if count > lineStart, out[count - 1] != UInt8(ascii: " "), out[count - 1] != UInt8(ascii: "\t") {
+                            out[count] = UInt8(ascii: " ")
+                            count += 1
+                        }
+                    case UInt8(ascii: "\t"):
+                        if count > lineStart, out[count - 1] == UInt8(ascii: " ") { count -= 1 }
+                        out[count] = byte
+                        count += 1
+                    default:
+                        out[count] = byte
+                        count += 1
+                    }
+                }
+                endLine()
+                if count > 0, out[count - 1] == UInt8(ascii: "\n") { count -= 1 }
+                return count
             }
         }
-        endLine()
-        if out.last == UInt8(ascii: "\n") { out.removeLast() }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
 /// The per-page state of a conversion: the preprocessed source and what the page declares.
+/// The source is a view of bytes the caller keeps alive for the converter's lifetime (the
+/// renderer's `withUnsafeBufferPointer`), so the hot loops index it without bounds checks or
+/// reference counting.
 final class WikitextConverter {
-    let source: [UInt8]
+    let source: UnsafeBufferPointer<UInt8>
     let options: WikitextOptions
+    /// The options' separators and variant chain, as bytes and codes, looked up once per page.
+    let cellSeparator: [UInt8]
+    let valueSeparator: [UInt8]
+    let variantFallbacks: [String]
     var categories: [String] = []
     var isDisambiguation = false
     /// Guards against pathological nesting (templates in links in templates ...).
     var depth = 0
+    /// Buffers for rendering a nested range before it is joined onto one line, reused so a
+    /// page's many template arguments and cells do not each allocate one.
+    private var scratchBuffers: [[UInt8]] = []
 
-    init(source: [UInt8], options: WikitextOptions) {
+    init(source: UnsafeBufferPointer<UInt8>, options: WikitextOptions) {
         self.source = source
         self.options = options
+        cellSeparator = Array(options.cellSeparator.utf8)
+        valueSeparator = Array(options.valueSeparator.utf8)
+        variantFallbacks = options.variant.fallbacks
     }
 
     // MARK: Blocks
@@ -247,9 +274,20 @@ final class WikitextConverter {
         return parts
     }
 
+    /// The first `separator` in `range` that is not inside a template, link or conversion.
     func topLevelIndex(of separator: UInt8, in range: Range<Int>) -> Int? {
-        let parts = splitTopLevel(range, separator: separator)
-        return parts.count > 1 ? parts[0].upperBound : nil
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = source[index]
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "-"),
+               let end = constructEnd(at: index, limit: range.upperBound) {
+                index = end
+                continue
+            }
+            if byte == separator { return index }
+            index += 1
+        }
+        return nil
     }
 
     func trimmed(_ range: Range<Int>) -> Range<Int> {
@@ -263,26 +301,33 @@ final class WikitextConverter {
         String(decoding: source[range], as: UTF8.self)
     }
 
-    /// Renders a range as blocks and returns its non-empty lines, trimmed.
-    func renderedLines(_ range: Range<Int>) -> [[UInt8]] {
-        var out: [UInt8] = []
-        renderBlocks(range, into: &out)
-        return out.split(separator: UInt8(ascii: "\n")).map { line in
-            var slice = line[...]
-            while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
-            while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
-            return Array(slice)
-        }.filter { !$0.isEmpty }
+    /// Renders a range as blocks and appends its non-empty lines, trimmed, joined by
+    /// `separator`, onto the end of `out`. Returns whether anything was appended.
+    @discardableResult
+    func appendOneLine(_ range: Range<Int>, separator: [UInt8], into out: inout [UInt8]) -> Bool {
+        var scratch = scratchBuffers.popLast() ?? []
+        scratch.removeAll(keepingCapacity: true)
+        renderBlocks(range, into: &scratch)
+        let before = out.count
+        scratch.withUnsafeBufferPointer { lines in
+            var lineStart = 0
+            while lineStart < lines.count {
+                var lineEnd = lineStart
+                while lineEnd < lines.count, lines[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                var lower = lineStart, upper = lineEnd
+                while lower < upper, isSpace(lines[lower]) { lower += 1 }
+                while upper > lower, isSpace(lines[upper - 1]) { upper -= 1 }
+                if lower < upper {
+                    if out.count > before { out.append(contentsOf: separator) }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: lines[lower..<upper]))
+                }
+                lineStart = lineEnd + 1
+            }
+        }
+        scratchBuffers.append(scratch)
+        return out.count > before
     }
 
-    /// Renders a range onto one line, joining its lines with `separator`.
-    func renderedOneLine(_ range: Range<Int>, separator: String) -> [UInt8] {
-        let lines = renderedLines(range)
-        var out: [UInt8] = []
-        for (index, line) in lines.enumerated() {
-            if index > 0 { out.append(contentsOf: separator.utf8) }
-            out.append(contentsOf: line)
-        }
-        return out
-    }
+    /// The space that joins the lines of a template argument or a table cell.
+    static let space: [UInt8] = [UInt8(ascii: " ")]
 }

@@ -25,19 +25,18 @@ extension WikitextConverter {
         /// Cells hold source ranges; a continuation line extends the last cell's range.
         func flush() {
             guard !row.isEmpty else { return }
-            var line: [UInt8] = []
+            let rowStart = out.count
             var anyText = false
             for (index, cell) in row.enumerated() {
-                if index > 0 { line.append(contentsOf: options.cellSeparator.utf8) }
-                let text = renderedOneLine(cellContent(cell), separator: " ")
-                if !text.isEmpty { anyText = true }
-                line.append(contentsOf: text)
+                if index > 0 { out.append(contentsOf: cellSeparator) }
+                if appendOneLine(cellContent(cell), separator: Self.space, into: &out) { anyText = true }
             }
             if anyText {
-                out.append(contentsOf: line)
                 out.append(UInt8(ascii: "\n"))
+            } else {
+                out.removeSubrange(rowStart...)
             }
-            row.removeAll()
+            row.removeAll(keepingCapacity: true)
         }
 
         // Skip the `{|` line (table attributes).
@@ -56,7 +55,7 @@ extension WikitextConverter {
             if starts(source, content.lowerBound, "|}") { break }
             if starts(source, content.lowerBound, "|+") {
                 flush()
-                out.append(contentsOf: renderedOneLine(cellContent((content.lowerBound + 2)..<content.upperBound), separator: " "))
+                appendOneLine(cellContent((content.lowerBound + 2)..<content.upperBound), separator: Self.space, into: &out)
                 out.append(UInt8(ascii: "\n"))
             } else if starts(source, content.lowerBound, "|-") {
                 flush()

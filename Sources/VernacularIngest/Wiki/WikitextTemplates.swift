@@ -47,15 +47,15 @@ extension WikitextConverter {
 
     func renderTemplate(_ inner: Range<Int>, into out: inout [UInt8]) {
         let parts = splitTopLevel(inner, separator: UInt8(ascii: "|"))
-        let rawName = string(trimmed(parts[0]))
+        let rawRange = trimmed(parts[0])
         // Parser functions (`{{#if:...}}`, `{{#invoke:...}}`) and magic words with a colon
         // (`{{DEFAULTSORT:...}}`, `{{lc:...}}`) compute from context we do not have.
-        if rawName.hasPrefix("#") || Self.magicVariables.contains(rawName) { return }
-        if let colon = rawName.firstIndex(of: ":") {
-            let prefix = rawName[..<colon].lowercased()
-            if !["template", "模", "模板", "subst", "safesubst", "msgnw"].contains(prefix) { return }
+        if source[rawRange].first == UInt8(ascii: "#") || Self.magicVariables.contains(string(rawRange)) { return }
+        if let colon = source[rawRange].firstIndex(of: UInt8(ascii: ":")) {
+            let prefix = asciiLowercased(source[rawRange.lowerBound..<colon])
+            if !Self.namespacePrefixes.contains(where: { $0.elementsEqual(prefix) }) { return }
         }
-        let name = Self.normalizedName(rawName)
+        let name = Self.normalizedName(source[rawRange])
         if name.isEmpty { return }
 
         var positional: [Range<Int>] = []
@@ -82,30 +82,45 @@ extension WikitextConverter {
             renderInfobox(named, into: &out)
             return
         }
-        if Self.droppedNames.contains(name) || Self.droppedPrefixes.contains(where: { name.hasPrefix($0) })
-            || Self.droppedSubstrings.contains(where: { bytesContain(Array(name.utf8), $0) }) { return }
+        if Self.droppedNames.contains(name) || Self.droppedPrefixes.contains(where: { name.hasPrefix($0) }) { return }
+        let nameBytes = Array(name.utf8)
+        if Self.droppedSubstrings.contains(where: { bytesContain(nameBytes, $0) }) { return }
         if renderKnownInline(name, positional: positional, named: named, into: &out) { return }
 
         var first = true
         for argument in positional {
-            let text = renderedOneLine(argument, separator: " ")
-            if text.isEmpty { continue }
+            let mark = out.count
             if !first { out.append(UInt8(ascii: " ")) }
-            out.append(contentsOf: text)
-            first = false
+            if appendOneLine(argument, separator: Self.space, into: &out) {
+                first = false
+            } else {
+                out.removeSubrange(mark...)
+            }
         }
     }
 
     /// `Template:Infobox_city` -> `infobox city`: prefix dropped, underscores and runs of spaces
     /// made one space, ASCII lower-cased.
     static func normalizedName(_ raw: String) -> String {
-        var name = Substring(raw)
-        for prefix in ["Template:", "template:", "模:", "模板:", "subst:", "safesubst:", "Subst:"] where name.hasPrefix(prefix) {
+        var raw = raw
+        return raw.withUTF8 { normalizedName($0[...]) }
+    }
+
+    /// Prefixes before a colon that still name a template (not a parser function or magic word).
+    static let namespacePrefixes: [[UInt8]] = ["template", "模", "模板", "subst", "safesubst", "msgnw"].map { Array($0.utf8) }
+    /// Dropped from the front of a name, tried in this order.
+    static let namePrefixes: [[UInt8]] = ["Template:", "template:", "模:", "模板:", "subst:", "safesubst:", "Subst:"]
+        .map { Array($0.utf8) }
+
+    /// The same on the name's bytes, as it stands in the page.
+    static func normalizedName(_ raw: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        var name = raw
+        for prefix in namePrefixes where name.starts(with: prefix) {
             name = name.dropFirst(prefix.count)
         }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(name.utf8.count)
-        for byte in name.utf8 {
+        bytes.reserveCapacity(name.count)
+        for byte in name {
             let folded: UInt8 = byte == UInt8(ascii: "_") ? UInt8(ascii: " ") : (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
             if folded == UInt8(ascii: " "), bytes.last == UInt8(ascii: " ") || bytes.isEmpty { continue }
             bytes.append(folded)
@@ -136,12 +151,15 @@ extension WikitextConverter {
     func renderInfobox(_ fields: [(key: String, value: Range<Int>)], into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\n"))
         for field in fields where !field.key.isEmpty && !Self.isLayoutField(field.key) {
-            let value = renderedOneLine(field.value, separator: options.valueSeparator)
-            guard !value.isEmpty else { continue }
-            if Self.looksLikeFileName(value) { continue }
+            let mark = out.count
             out.append(contentsOf: field.key.utf8)
             out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: value)
+            let valueStart = out.count
+            guard appendOneLine(field.value, separator: valueSeparator, into: &out),
+                  !Self.looksLikeFileName(out[valueStart...]) else {
+                out.removeSubrange(mark...)
+                continue
+            }
             out.append(UInt8(ascii: "\n"))
         }
     }
@@ -149,7 +167,7 @@ extension WikitextConverter {
     static let fileSuffixes: [[UInt8]] = [".jpg", ".jpeg", ".png", ".svg", ".gif", ".tif", ".tiff", ".webp", ".ogg", ".webm"]
         .map { Array($0.utf8) }
 
-    static func looksLikeFileName(_ value: [UInt8]) -> Bool {
+    static func looksLikeFileName(_ value: ArraySlice<UInt8>) -> Bool {
         let lower = asciiLowercased(value)
         if lower.starts(with: Array("file:".utf8)) { return true }
         guard !lower.contains(UInt8(ascii: " ")) else { return false }
@@ -160,7 +178,7 @@ extension WikitextConverter {
     func renderKnownInline(_ name: String, positional: [Range<Int>], named: [(key: String, value: Range<Int>)],
                            into out: inout [UInt8]) -> Bool {
         func emit(_ range: Range<Int>?) {
-            if let range { out.append(contentsOf: renderedOneLine(range, separator: " ")) }
+            if let range { appendOneLine(range, separator: Self.space, into: &out) }
         }
         func namedValue(_ key: String) -> Range<Int>? { named.first { $0.key == key }?.value }
         switch name {

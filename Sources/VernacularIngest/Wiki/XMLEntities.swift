@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Decodes the five XML entities and numeric references in dump text. An unknown entity or a
 /// bare `&` is malformed XML (MediaWiki always escapes `&`), reported rather than guessed at.
 enum XMLEntities {
@@ -6,12 +10,17 @@ enum XMLEntities {
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) throws(BadEntity) {
         var index = 0
         let count = bytes.count
+        guard let base = bytes.baseAddress else { return }
         while index < count {
-            let byte = bytes[index]
-            guard byte == UInt8(ascii: "&") else {
-                out.append(byte)
-                index += 1
-                continue
+            // Copy the run up to the next `&` at once: most of a page's text has no entity.
+            guard let hit = memchr(base + index, Int32(UInt8(ascii: "&")), count - index) else {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<count]))
+                return
+            }
+            let ampersand = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if ampersand > index {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<ampersand]))
+                index = ampersand
             }
             var end = index + 1
             while end < count, end - index < 12, bytes[end] != UInt8(ascii: ";") { end += 1 }
