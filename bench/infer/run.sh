@@ -37,6 +37,11 @@ licenses=/usr/share/common-licenses
 hf=$out/smollm2-hf
 [ -f "$hf/model.safetensors" ] || python3 "$here/gguf_to_hf.py" "$gguf" "$hf"
 
+# Debian 12's OpenBLAS takes this CPU for an SSE3-era one; vern restarts itself with the kernel
+# family the CPU supports (`vern doctor` says which). mlx-lm gets the same, so BLAS matches.
+blas_core=$("$vern" doctor --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["blas_core"])')
+echo "# OpenBLAS kernels for vern and mlx-lm: $blas_core"
+
 results=$out/run.jsonl
 : > "$results"
 record() {  # tool, JSON with prompt_tokens_per_second and tokens_per_second
@@ -59,7 +64,7 @@ pp = [r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0][0]
 tg = [r["avg_ts"] for r in rows if r["n_gen"] > 0 and r["n_prompt"] == 0][0]
 print(json.dumps({"prompt_tokens_per_second": pp, "tokens_per_second": tg, "generated_tokens": 128}))' "$json")
     record llama.cpp "$json"
-    json=$(LD_PRELOAD=$openblas python3 "$here/mlx_lm_bench.py" "$hf" "$out/english.txt" \
+    json=$(LD_PRELOAD=$openblas OPENBLAS_CORETYPE=$blas_core python3 "$here/mlx_lm_bench.py" "$hf" "$out/english.txt" \
         --prompt-tokens 512 --max-tokens 128 2>/dev/null | tail -1)
     record mlx-lm "$json"
 done
