@@ -31,3 +31,21 @@ public func q8KernelSelfTest(inputs: Int) throws -> Float {
     guard vx_q8_selftest(Int32(inputs), &difference) == 0 else { throw EngineError.last() }
     return difference
 }
+
+/// How llama.cpp rounds a matmul's input for a quantised weight (see `roundedLikeLlamaCpp`).
+public enum ActivationRounding: Sendable, Equatable {
+    /// 8-bit blocks of 32: the legacy types (Q4_0, Q4_1, Q5_x, Q8_0).
+    case q8Blocks32
+    /// 8-bit blocks of 256: the k-quants (Q2_K ... Q6_K).
+    case q8KBlocks256
+
+    /// Elements per block; the input's last axis must be a multiple.
+    public var blockSize: Int { self == .q8Blocks32 ? 32 : 256 }
+}
+
+/// x (..., K) quantised to 8 bits and back the way llama.cpp does before a quantised matmul, so
+/// that perplexities can be compared with llama.cpp without its rounding in the difference.
+public func roundedLikeLlamaCpp(_ x: MLXArray, _ rounding: ActivationRounding) throws -> MLXArray {
+    let kind = rounding == .q8Blocks32 ? Int32(VX_ROUND_Q8_0) : Int32(VX_ROUND_Q8_K)
+    return try produce { vx_round_activations(x.handle, kind, $0) }
+}

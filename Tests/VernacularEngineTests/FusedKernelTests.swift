@@ -120,3 +120,34 @@ import Testing
         }
     }
 }
+
+/// llama.cpp's 8-bit rounding of matmul inputs, worked by hand.
+@Suite struct ActivationRoundingTests {
+    @Test func blocksOf32RoundToLevelsOfTheirLargestMagnitude() throws {
+        // Block 1: largest |x| is 2.54, so the step is 0.02 and 0.013 rounds to 0.02, −1.001 to −1.0.
+        var values = [Float](repeating: 0, count: 64)
+        values[0] = 2.54; values[1] = 0.013; values[2] = -1.001
+        values[32] = -0.5; values[33] = 0.25  // block 2: step 0.5/127
+        let rounded = try roundedLikeLlamaCpp(MLXArray(values, [1, 64]), .q8Blocks32).asFloats()
+        #expect(Swift.abs(rounded[0] - 2.54) < 1e-6)
+        #expect(Swift.abs(rounded[1] - 0.02) < 1e-6)
+        #expect(Swift.abs(rounded[2] - -1.0) < 1e-6)
+        #expect(rounded[3] == 0)
+        let step: Float = 0.5 / 127
+        #expect(Swift.abs(rounded[33] - (0.25 / step).rounded() * step) < 1e-7)
+        #expect(rounded[33] != 0.25)
+    }
+
+    @Test func blocksOf256MapTheSignedExtremeToMinus127() throws {
+        // The largest magnitude is −1.27: iscale = 100, so 0.505 -> 50.5 -> 50 (to even) -> 0.5,
+        // and +1.27 -> 127 -> 1.27.
+        var values = [Float](repeating: 0.1, count: 256)
+        values[0] = -1.27; values[1] = 0.505; values[2] = 1.27
+        let rounded = try roundedLikeLlamaCpp(MLXArray(values, [256]), .q8KBlocks256).asFloats()
+        #expect(Swift.abs(rounded[0] - -1.27) < 1e-6)
+        #expect(Swift.abs(rounded[1] - 0.5) < 1e-6)
+        #expect(Swift.abs(rounded[2] - 1.27) < 1e-6)
+        #expect(Swift.abs(rounded[3] - 0.1) < 1e-6)
+        #expect(throws: EngineError.self) { try roundedLikeLlamaCpp(MLXArray(values, [2, 128]), .q8KBlocks256) }
+    }
+}

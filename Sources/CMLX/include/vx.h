@@ -135,6 +135,11 @@ int vx_gated_activation(vx_array gate, vx_array up, int kind, int reference, vx_
 /// The same with gate and up side by side on the last axis of `fused` (..., 2F) -> (..., F).
 int vx_gated_activation_fused(vx_array fused, int kind, int reference, vx_array *out);
 
+enum { VX_ROUND_Q8_0 = 0, VX_ROUND_Q8_K = 1 };
+/// x (..., K) rounded as llama.cpp quantises activations before a quantised matmul: 8-bit blocks
+/// of 32 (Q8_0/Q8_1) or 256 (Q8_K), then back to float. For comparisons with llama.cpp only.
+int vx_round_activations(vx_array x, int kind, vx_array *out);
+
 /// Threads MLX's CPU backend may use for its own kernels (BLAS threads are OpenBLAS's).
 int vx_cpu_info(char *buffer, size_t capacity);
 

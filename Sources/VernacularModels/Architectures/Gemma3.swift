@@ -128,8 +128,7 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
         blocks = try (0..<c.layerCount).map { index in
             let p = "model.layers.\(index)."
             func linear(_ parts: (String, [Int])...) throws -> Linear {
-                try Linear(stacking: parts.map { (try weights.require(p + $0.0 + ".weight", shape: $0.1), nil) },
-                           quantizeForDecoding: options.quantizeForDecoding)
+                try Linear(stacking: parts.map { try LinearPart(weights, p + $0.0, shape: $0.1) }, options: options)
             }
             return Gemma3Block(
                 inputNorm: try norm(p + "input_layernorm.weight", c.hiddenSize),
@@ -147,7 +146,8 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
                 isLocal: c.isLocal(layer: index))
         }
         finalNorm = try norm("model.norm.weight", c.hiddenSize)
-        output = try Linear(weight: embedding, bias: nil, quantizeForDecoding: options.quantizeForDecoding)
+        output = try Linear(stacking: [LinearPart(weight: embedding, rounding: weights.activationRounding(named: "model.embed_tokens.weight"))],
+                            options: options)
         try eval([embedding, finalNorm] + blocks.flatMap { [$0.inputNorm, $0.qNorm, $0.kNorm, $0.qkv.weight] })
     }
 

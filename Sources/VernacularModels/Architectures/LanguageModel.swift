@@ -33,6 +33,12 @@ func lastPosition(_ h: MLXArray) throws -> MLXArray {
 public protocol WeightSource {
     /// The tensor, dequantised to float32, or nil when the file has no such tensor.
     func tensor(named name: String) throws -> MLXArray?
+    /// How llama.cpp rounds the input of a matmul with this weight (nil: not at all, or unknown).
+    func activationRounding(named name: String) -> ActivationRounding?
+}
+
+extension WeightSource {
+    public func activationRounding(named name: String) -> ActivationRounding? { nil }
 }
 
 /// A weight that is missing or misshaped, naming it.
@@ -73,20 +79,25 @@ struct Linear {
     let weight: MLXArray
     let bias: MLXArray?
     let decodeWeight: Q8Weight?
+    /// llama.cpp's input rounding for each stacked part (its output width), when emulating it.
+    let inputRounding: [(width: Int, rounding: ActivationRounding?)]?
 
-    init(weight: MLXArray, bias: MLXArray?, quantizeForDecoding: Bool = false) throws {
+    init(weight: MLXArray, bias: MLXArray?, quantizeForDecoding: Bool = false,
+         inputRounding: [(width: Int, rounding: ActivationRounding?)]? = nil) throws {
         self.weight = weight
         self.bias = bias
-        decodeWeight = quantizeForDecoding && Q8Weight.supports(weight) ? try Q8Weight(weight) : nil
+        self.inputRounding = inputRounding
+        decodeWeight = quantizeForDecoding && inputRounding == nil && Q8Weight.supports(weight) ? try Q8Weight(weight) : nil
     }
 
     /// Several projections of the same input as one (q, k and v; gate and up): their weights
     /// stacked on the output axis, so one matmul or kernel call does the work of several.
-    init(stacking parts: [(weight: MLXArray, bias: MLXArray?)], quantizeForDecoding: Bool) throws {
+    init(stacking parts: [LinearPart], options: ModelLoadOptions) throws {
         let biases = parts.compactMap(\.bias)
         try self.init(weight: parts.count == 1 ? parts[0].weight : concatenated(parts.map(\.weight), axis: 0),
                       bias: biases.isEmpty ? nil : try concatenated(biases, axis: 0),
-                      quantizeForDecoding: quantizeForDecoding)
+                      quantizeForDecoding: options.quantizeForDecoding,
+                      inputRounding: options.roundActivationsLikeLlamaCpp ? parts.map { ($0.weight.dim(0), $0.rounding) } : nil)
         guard biases.isEmpty || biases.count == parts.count else {
             throw EngineError("stacked projections must all have biases or none")
         }
@@ -96,10 +107,50 @@ struct Linear {
         let y: MLXArray
         if let decodeWeight, x.size == x.dim(-1) {
             y = try q8Matmul(x, decodeWeight)
+        } else if let inputRounding {
+            y = try matmulRoundingInputs(x, inputRounding)
         } else {
             y = try matmul(x, transposedLast(weight))
         }
         return try bias.map { try y + $0 } ?? y
+    }
+}
+
+extension Linear {
+    /// x Wᵀ with x rounded as llama.cpp rounds it for each stacked part's weight type.
+    private func matmulRoundingInputs(_ x: MLXArray, _ parts: [(width: Int, rounding: ActivationRounding?)]) throws -> MLXArray {
+        func rounded(_ rounding: ActivationRounding?) throws -> MLXArray {
+            try rounding.map { try roundedLikeLlamaCpp(x, $0) } ?? x
+        }
+        if parts.allSatisfy({ $0.rounding == parts[0].rounding }) {
+            return try matmul(rounded(parts[0].rounding), transposedLast(weight))
+        }
+        var start = 0
+        return try concatenated(parts.map { part in
+            defer { start += part.width }
+            return try matmul(rounded(part.rounding), transposedLast(sliced(weight, axis: 0, from: start, to: start + part.width)))
+        }, axis: -1)
+    }
+}
+
+/// One projection's weights as loaded, before stacking (see `Linear.init(stacking:options:)`).
+struct LinearPart {
+    let weight: MLXArray
+    let bias: MLXArray?
+    /// llama.cpp's input rounding for this weight's stored type.
+    let rounding: ActivationRounding?
+
+    /// The weight `name` + ".weight" (and ".bias" when `bias`), which must have `shape`.
+    init(_ weights: any WeightSource, _ name: String, shape: [Int], bias: Bool = false) throws {
+        weight = try weights.require(name + ".weight", shape: shape)
+        self.bias = bias ? try weights.require(name + ".bias", shape: [shape[0]]) : nil
+        rounding = weights.activationRounding(named: name + ".weight")
+    }
+
+    init(weight: MLXArray, rounding: ActivationRounding?) {
+        self.weight = weight
+        bias = nil
+        self.rounding = rounding
     }
 }
 
@@ -108,8 +159,14 @@ public struct ModelLoadOptions: Sendable {
     /// Keep an 8-bit copy of every projection for single-token decoding (faster generation,
     /// output within 8-bit rounding of float32). Perplexity and prompts use float32 either way.
     public var quantizeForDecoding: Bool
+    /// Round every quantised weight's input as llama.cpp does (8-bit blocks), to compare
+    /// perplexities with llama.cpp on equal terms. Off for normal use: it only loses precision.
+    public var roundActivationsLikeLlamaCpp: Bool
 
-    public init(quantizeForDecoding: Bool = true) { self.quantizeForDecoding = quantizeForDecoding }
+    public init(quantizeForDecoding: Bool = true, roundActivationsLikeLlamaCpp: Bool = false) {
+        self.quantizeForDecoding = quantizeForDecoding
+        self.roundActivationsLikeLlamaCpp = roundActivationsLikeLlamaCpp
+    }
 }
 
 /// Splits the last axis of `x` into consecutive parts of the given widths (views).

@@ -139,13 +139,10 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         embedding = try weights.require("model.embed_tokens.weight", shape: [c.vocabularySize, c.hiddenSize])
         blocks = try (0..<c.layerCount).map { index in
             let p = "model.layers.\(index)."
-            func part(_ name: String, _ shape: [Int], bias: Bool = false) throws -> (weight: MLXArray, bias: MLXArray?) {
-                (try weights.require(p + name + ".weight", shape: shape),
-                 bias ? try weights.require(p + name + ".bias", shape: [shape[0]]) : nil)
+            func part(_ name: String, _ shape: [Int], bias: Bool = false) throws -> LinearPart {
+                try LinearPart(weights, p + name, shape: shape, bias: bias)
             }
-            func linear(_ parts: (weight: MLXArray, bias: MLXArray?)...) throws -> Linear {
-                try Linear(stacking: parts, quantizeForDecoding: options.quantizeForDecoding)
-            }
+            func linear(_ parts: LinearPart...) throws -> Linear { try Linear(stacking: parts, options: options) }
             return LlamaBlock(
                 attentionNorm: try weights.require(p + "input_layernorm.weight", shape: [c.hiddenSize]),
                 qkv: try linear(part("self_attn.q_proj", [qWidth, c.hiddenSize], bias: c.attentionBias),
@@ -160,12 +157,10 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
                 down: try linear(part("mlp.down_proj", [c.hiddenSize, c.intermediateSize])))
         }
         finalNorm = try weights.require("model.norm.weight", shape: [c.hiddenSize])
-        if c.tieWordEmbeddings {
-            output = try Linear(weight: embedding, bias: nil, quantizeForDecoding: options.quantizeForDecoding)
-        } else {
-            output = try Linear(weight: weights.optional("lm_head.weight", shape: [c.vocabularySize, c.hiddenSize]) ?? embedding,
-                                bias: nil, quantizeForDecoding: options.quantizeForDecoding)
-        }
+        let head = c.tieWordEmbeddings ? nil : try weights.optional("lm_head.weight", shape: [c.vocabularySize, c.hiddenSize])
+        let headName = head == nil ? "model.embed_tokens.weight" : "lm_head.weight"
+        output = try Linear(stacking: [LinearPart(weight: head ?? embedding, rounding: weights.activationRounding(named: headName))],
+                            options: options)
         try eval([embedding, finalNorm, output.weight] + blocks.flatMap { [$0.qkv.weight, $0.gateUp.weight] })
     }
 

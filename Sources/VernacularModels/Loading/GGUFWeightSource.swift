@@ -20,6 +20,19 @@ final class GGUFWeightSource: WeightSource {
         return try values.withUnsafeMutableBufferPointer { try MLXArray(UnsafeBufferPointer($0), info.shape) }
     }
 
+    /// llama.cpp quantises a matmul's input to its weight type's "vec_dot" type: Q8_0/Q8_1
+    /// (blocks of 32) for the legacy types, Q8_K (blocks of 256) for the k-quants; float types
+    /// multiply floats.
+    func activationRounding(named name: String) -> ActivationRounding? {
+        guard let ggufName = Self.ggufName(for: name, architecture: architecture),
+              let info = try? file.tensor(ggufName) else { return nil }
+        switch info.type {
+        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0: return .q8Blocks32
+        case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K: return .q8KBlocks256
+        default: return nil
+        }
+    }
+
     /// llama.cpp's tensor names for a Hugging Face name (nil when GGUF has no counterpart).
     static func ggufName(for name: String, architecture: String) -> String? {
         switch name {

@@ -40,11 +40,12 @@ struct ModelOptions: ParsableArguments {
     }
 
     /// Loads the model; `forDecoding` false skips the 8-bit copies that only generation uses.
-    func load(forDecoding: Bool = true) throws -> LoadedModel {
+    func load(forDecoding: Bool = true, roundActivationsLikeLlamaCpp: Bool = false) throws -> LoadedModel {
         let path = try resolvedPath()
         EngineProcess.prepare()
         let start = Date()
-        let options = ModelLoadOptions(quantizeForDecoding: forDecoding && !float32Decode)
+        let options = ModelLoadOptions(quantizeForDecoding: forDecoding && !float32Decode,
+                                       roundActivationsLikeLlamaCpp: roundActivationsLikeLlamaCpp)
         let loaded = try ModelLoader.load(path: path, options: options)
         FileHandle.standardError.write(Data(String(format: "loaded %@ (%@) in %.1f s\n", loaded.name,
                                                    loaded.architecture, Date().timeIntervalSince(start)).utf8))

@@ -14,7 +14,9 @@ extension Vern {
                 scored once, with at least half a window of history after the first window. \
                 With --llamacpp-convention all text is one stream cut into disjoint windows whose \
                 first token becomes BOS, and only each window's second half is scored, as \
-                llama.cpp's llama-perplexity does. Bits per character is the fair comparison \
+                llama.cpp's llama-perplexity does; for a quantised GGUF the inputs of quantised \
+                matmuls are then also rounded to 8-bit blocks as llama.cpp rounds them \
+                (--float32-activations turns that off). Bits per character is the fair comparison \
                 across tokenizers.
                 """)
 
@@ -28,6 +30,11 @@ extension Vern {
 
         @Flag(help: "Score as llama.cpp's llama-perplexity does (second half of disjoint windows).")
         var llamacppConvention = false
+
+        @Flag(help: ArgumentHelp(
+            "With --llamacpp-convention, keep float32 activations instead of rounding them as llama.cpp does.",
+            discussion: "llama.cpp quantises each matmul's input to 8 bits for quantised weights; by default the convention does the same."))
+        var float32Activations = false
 
         @Option(help: "Use at most this many documents.")
         var maxDocuments: Int?
@@ -44,7 +51,7 @@ extension Vern {
 
         func run() throws {
             let texts = try readTexts()
-            let loaded = try model.load(forDecoding: false)
+            let loaded = try model.load(forDecoding: false, roundActivationsLikeLlamaCpp: llamacppConvention && !float32Activations)
             let tokenizer = loaded.tokenizer
             // BOS only where the tokenizer adds one (llama-perplexity does the same); SmolLM2 adds none.
             let bos = tokenizer.addsBOS ? tokenizer.bosTokenID.map(Int.init) : nil
