@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "VernacularDedup", targets: ["VernacularDedup"]),
         .library(name: "VernacularQuality", targets: ["VernacularQuality"]),
         .library(name: "VernacularPack", targets: ["VernacularPack"]),
+        .library(name: "VernacularReport", targets: ["VernacularReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd"),
         .systemLibrary(name: "CZlib"),
         .systemLibrary(name: "CBzip2"),
+        .systemLibrary(name: "COpenCC", pkgConfig: "opencc"),
 
         // Documents, compressed streams, pipeline specs and the resumable shard runner.
         .target(
@@ -54,7 +56,7 @@ let package = Package(
         .target(name: "VernacularModels", dependencies: ["VernacularEngine", "VernacularWeights", "VernacularTokenizer"]),
 
         // Text normalisation stages.
-        .target(name: "VernacularText", dependencies: ["VernacularCore"]),
+        .target(name: "VernacularText", dependencies: ["VernacularCore", "COpenCC"]),
         // Readers that turn sources (corpora, dumps, subtitles, ...) into documents.
         .target(name: "VernacularIngest", dependencies: ["VernacularCore"]),
         // Language identification: Cantonese vs Standard Written Chinese, English and mixing.
@@ -81,11 +83,16 @@ let package = Package(
         // Packing token shards for training: Megatron indexed datasets (.bin/.idx), writer and reader.
         .target(name: "VernacularPack", dependencies: ["VernacularCore", "VernacularTokenizer", "VernacularWeights"]),
 
+        // The run report: one self-contained HTML page (counts, SVG histograms, dropped samples)
+        // for a finished `vern run` folder.
+        .target(name: "VernacularReport", dependencies: ["VernacularCore"]),
+
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
+                "VernacularReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -102,6 +109,7 @@ let package = Package(
             name: "VernacularPackTests", dependencies: ["VernacularPack", "VernacularTokenizer", "VernacularCore"],
             exclude: ["Python"], resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
         .testTarget(
             name: "VernacularTokenizerTests", dependencies: ["VernacularTokenizer", "VernacularWeights"],

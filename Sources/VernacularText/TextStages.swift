@@ -4,7 +4,7 @@ import VernacularCore
 public enum TextStages {
     public static func register(in registry: inout StageRegistry) {
         registry.register("normalize") { options in
-            NormalizeStage(config: try options.decode(NormalizeConfig.self))
+            try NormalizeStage(config: try options.decode(NormalizeConfig.self))
         }
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import VernacularCore
 
 /// Options of the `normalize` stage. Defaults are safe for Han text: NFC (NFKC would turn
-/// full-width CJK punctuation such as `，` into ASCII and fold compatibility ideographs), and only
-/// full-width letters and digits become half-width.
+/// full-width CJK punctuation such as `，` into ASCII and fold compatibility ideographs), only
+/// full-width letters and digits become half-width, and Simplified text becomes Hong Kong
+/// Traditional.
 public struct NormalizeConfig: Sendable, Codable, Equatable, KnownKeys {
     public enum UnicodeForm: String, Sendable, Codable { case none, nfc, nfkc }
 
@@ -20,15 +21,24 @@ public struct NormalizeConfig: Sendable, Codable, Equatable, KnownKeys {
     public var collapseWhitespace: Bool
     /// Drop documents left empty.
     public var dropEmpty: Bool
+    /// Repair UTF-8 that was decoded as Windows-1252/Latin-1 ("å˜…" back to 嘅): scraped pages and
+    /// old forum dumps carry it, and every garbled character would otherwise be three junk letters.
+    public var repairMojibake: Bool
+    /// OpenCC script conversion: `s2hk` (Hong Kong Traditional, the script Cantonese is written
+    /// in, so one word is not split over two spellings), `s2t`, `t2s` or `none`.
+    public var opencc: ScriptTarget
 
     public init(unicode: UnicodeForm = .nfc, fullwidthAlphanumerics: Bool = true, fullwidthPunctuation: Bool = false,
-                removeInvisible: Bool = true, collapseWhitespace: Bool = true, dropEmpty: Bool = true) {
+                removeInvisible: Bool = true, collapseWhitespace: Bool = true, dropEmpty: Bool = true,
+                repairMojibake: Bool = true, opencc: ScriptTarget = .s2hk) {
         self.unicode = unicode
         self.fullwidthAlphanumerics = fullwidthAlphanumerics
         self.fullwidthPunctuation = fullwidthPunctuation
         self.removeInvisible = removeInvisible
         self.collapseWhitespace = collapseWhitespace
         self.dropEmpty = dropEmpty
+        self.repairMojibake = repairMojibake
+        self.opencc = opencc
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -38,6 +48,8 @@ public struct NormalizeConfig: Sendable, Codable, Equatable, KnownKeys {
         case removeInvisible = "remove_invisible"
         case collapseWhitespace = "collapse_whitespace"
         case dropEmpty = "drop_empty"
+        case repairMojibake = "repair_mojibake"
+        case opencc
     }
     public static var knownKeys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
@@ -53,6 +65,8 @@ public struct NormalizeConfig: Sendable, Codable, Equatable, KnownKeys {
         collapseWhitespace = try container.decodeIfPresent(Bool.self, forKey: .collapseWhitespace)
             ?? defaults.collapseWhitespace
         dropEmpty = try container.decodeIfPresent(Bool.self, forKey: .dropEmpty) ?? defaults.dropEmpty
+        repairMojibake = try container.decodeIfPresent(Bool.self, forKey: .repairMojibake) ?? defaults.repairMojibake
+        opencc = try container.decodeIfPresent(ScriptTarget.self, forKey: .opencc) ?? defaults.opencc
     }
 }
 
@@ -63,17 +77,27 @@ public enum NormalizeCounter {
     public static let invisibleRemoved = "invisible_removed_chars"
     public static let whitespaceCollapsed = "whitespace_collapsed_runs"
     public static let changedDocuments = "changed_documents"
+    public static let mojibakeDocuments = "mojibake_repaired_documents"
+    public static let mojibakeCharacters = "mojibake_repaired_chars"
+    public static let openccDocuments = "opencc_converted_documents"
+    public static let openccCharacters = "opencc_converted_chars"
 }
 
-/// Unicode and whitespace normalisation, counting every kind of change.
+/// Mojibake repair, Unicode and whitespace normalisation and script conversion, counting every
+/// kind of change.
 public struct NormalizeStage: Stage {
     public let name = "normalize"
     public let config: NormalizeConfig
+    private let script: ScriptConverter?
 
-    public init(config: NormalizeConfig = NormalizeConfig()) { self.config = config }
+    /// Opens the OpenCC converters the configuration needs; throws when OpenCC cannot load them.
+    public init(config: NormalizeConfig = NormalizeConfig()) throws {
+        self.config = config
+        script = config.opencc == .none ? nil : try ScriptConverter(target: config.opencc)
+    }
 
     public func process(_ document: inout Document, counters: inout StageCounters) throws -> Verdict {
-        let (text, changes) = normalize(document.text)
+        let (text, changes) = try normalize(document.text)
         if !text.utf8.elementsEqual(document.text.utf8) {
             counters.add(NormalizeCounter.changedDocuments)
             document.text = text
@@ -82,6 +106,14 @@ public struct NormalizeStage: Stage {
         counters.add(NormalizeCounter.widthFolded, changes.widthFolded)
         counters.add(NormalizeCounter.invisibleRemoved, changes.invisibleRemoved)
         counters.add(NormalizeCounter.whitespaceCollapsed, changes.whitespaceRuns)
+        if changes.mojibakeRepaired > 0 {
+            counters.add(NormalizeCounter.mojibakeDocuments)
+            counters.add(NormalizeCounter.mojibakeCharacters, changes.mojibakeRepaired)
+        }
+        if changes.scriptConverted > 0 {
+            counters.add(NormalizeCounter.openccDocuments)
+            counters.add(NormalizeCounter.openccCharacters, changes.scriptConverted)
+        }
         if config.dropEmpty, text.isEmpty { return .drop(DropReason("empty_after_normalize")) }
         return .keep
     }
@@ -91,11 +123,21 @@ public struct NormalizeStage: Stage {
         public var widthFolded = 0
         public var invisibleRemoved = 0
         public var whitespaceRuns = 0
+        /// Characters restored from mojibake.
+        public var mojibakeRepaired = 0
+        /// Characters OpenCC changed.
+        public var scriptConverted = 0
     }
 
     /// The normalised text and what changed.
-    public func normalize(_ input: String) -> (String, Changes) {
+    public func normalize(_ original: String) throws -> (String, Changes) {
         var changes = Changes()
+        var input = original
+        // Before everything else: the garbled letters are what NFKC or control removal would alter.
+        if config.repairMojibake, let repair = MojibakeRepair.repair(original) {
+            input = repair.text
+            changes.mojibakeRepaired = repair.repairedCharacters
+        }
         var text = input
         switch config.unicode {
         case .none: break
@@ -106,6 +148,8 @@ public struct NormalizeStage: Stage {
         changes.unicodeForm = !text.utf8.elementsEqual(input.utf8)
 
         var scalars = String.UnicodeScalarView()
+        var evidence = ScriptEvidence()
+        let tables = script?.tables
         var pendingSpace = false
         var newlines = 0
         for scalar in text.unicodeScalars {
@@ -123,6 +167,8 @@ public struct NormalizeStage: Stage {
                     changes.widthFolded += 1
                 }
             }
+            // Han characters are never folded, removed or whitespace: tally them as they pass.
+            if value >= ScriptTables.range.lowerBound, let tables { tables.tally(value, into: &evidence) }
             guard config.collapseWhitespace else {
                 scalars.append(scalar)
                 continue
@@ -147,7 +193,28 @@ public struct NormalizeStage: Stage {
                 scalars.append(scalar)
             }
         }
-        return (String(scalars), changes)
+        var output = String(scalars)
+        if let converter = script?.converter(for: evidence) {
+            let converted = try converter.convert(output)
+            changes.scriptConverted = Self.changedCharacters(output, converted)
+            output = converted
+        }
+        return (output, changes)
+    }
+
+    /// Characters that differ, position by position, plus any difference in length (OpenCC
+    /// nearly always maps one character to one).
+    static func changedCharacters(_ before: String, _ after: String) -> Int {
+        var a = before.unicodeScalars.makeIterator()
+        var b = after.unicodeScalars.makeIterator()
+        var changed = 0
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return changed
+            case let (x?, y?): if x != y { changed += 1 }
+            default: changed += 1
+            }
+        }
     }
 
     static func isInvisible(_ value: UInt32) -> Bool {

@@ -1,0 +1,132 @@
+import Synchronization
+
+/// Which Chinese script the normalize stage converts documents to, through OpenCC.
+public enum ScriptTarget: String, Sendable, Codable, CaseIterable {
+    /// Hong Kong Traditional: documents that read as Simplified go through `s2hk.json`; documents
+    /// already Traditional go only through `t2hk.json` (variant forms such as 衛 to 衞), because
+    /// `s2hk` also rewrites characters Traditional text uses as they are (干擾 would become 幹擾).
+    case s2hk
+    /// Traditional (OpenCC's standard forms): only documents that read as Simplified change.
+    case s2t
+    /// Simplified: documents holding Traditional-only characters go through `t2s.json`.
+    case t2s
+    /// No script conversion.
+    case none
+}
+
+/// Per-character facts, read from OpenCC's own dictionaries, that let the stage decide in the
+/// scalar loop it already runs whether a document needs OpenCC at all, and which way.
+struct ScriptTables: Sendable {
+    /// The Han blocks covered: CJK Extension A and the Unified Ideographs (nearly all running text).
+    static let range: ClosedRange<UInt32> = 0x3400...0x9FFF
+
+    /// Characters that `s2t` changes (Simplified forms: 们, 说; also a few that Traditional text
+    /// uses too, such as 干 and 后, which is why a document is judged by majority).
+    private let simplified: [UInt64]
+    /// Characters that `t2s` changes (Traditional-only forms: 們, 說, 係).
+    private let traditional: [UInt64]
+    /// Characters that `t2hk` changes (variants Hong Kong writes otherwise: 衛 to 衞).
+    private let hongKongVariants: [UInt64]
+
+    @inline(__always) private static func bit(_ set: [UInt64], _ value: UInt32) -> Bool {
+        let offset = Int(value - range.lowerBound)
+        return set[offset >> 6] & (1 << UInt64(offset & 63)) != 0
+    }
+
+    /// Adds what one scalar says about a document's script.
+    @inline(__always) func tally(_ value: UInt32, into evidence: inout ScriptEvidence) {
+        guard Self.range.contains(value) else { return }
+        evidence.han += 1
+        if Self.bit(simplified, value) { evidence.simplified += 1 }
+        if Self.bit(traditional, value) { evidence.traditional += 1 }
+        if Self.bit(hongKongVariants, value) { evidence.hongKongVariants += 1 }
+    }
+
+    /// Built once per process: each configuration converts every character of the range, one
+    /// per line, so phrases play no part and the answer is per character.
+    static func shared() throws -> ScriptTables {
+        try cache.withLock { cached in
+            if let cached { return cached }
+            let tables = ScriptTables(simplified: try changedCharacters("s2t.json"),
+                                      traditional: try changedCharacters("t2s.json"),
+                                      hongKongVariants: try changedCharacters("t2hk.json"))
+            cached = tables
+            return tables
+        }
+    }
+
+    private static let cache = Mutex<ScriptTables?>(nil)
+
+    private static func changedCharacters(_ configuration: String) throws -> [UInt64] {
+        var input = ""
+        input.unicodeScalars.reserveCapacity(range.count * 2)
+        for value in range {
+            input.unicodeScalars.append(Unicode.Scalar(value)!)
+            input.unicodeScalars.append("\n")
+        }
+        let output = try OpenCCConverterPool(configuration: configuration).convert(input)
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= range.count else {
+            throw OpenCCError(configuration: configuration, message: "one character a line came back as \(lines.count) lines")
+        }
+        var set = [UInt64](repeating: 0, count: (range.count + 63) / 64)
+        for (offset, line) in lines.prefix(range.count).enumerated() {
+            let original = Unicode.Scalar(range.lowerBound + UInt32(offset))!
+            if !(line.unicodeScalars.count == 1 && line.unicodeScalars.first == original) {
+                set[offset >> 6] |= 1 << UInt64(offset & 63)
+            }
+        }
+        return set
+    }
+}
+
+/// Counts of a document's Han characters by what they say about its script.
+struct ScriptEvidence {
+    var han = 0
+    var simplified = 0
+    var traditional = 0
+    var hongKongVariants = 0
+}
+
+/// The OpenCC converters a stage needs for its target, and the choice between them.
+struct ScriptConverter: Sendable {
+    let target: ScriptTarget
+    let tables: ScriptTables
+    private let fromSimplified: OpenCCConverterPool?
+    private let fromTraditional: OpenCCConverterPool?
+
+    init(target: ScriptTarget) throws {
+        self.target = target
+        tables = try ScriptTables.shared()
+        switch target {
+        case .s2hk:
+            fromSimplified = try OpenCCConverterPool(configuration: "s2hk.json")
+            fromTraditional = try OpenCCConverterPool(configuration: "t2hk.json")
+        case .s2t:
+            fromSimplified = try OpenCCConverterPool(configuration: "s2t.json")
+            fromTraditional = nil
+        case .t2s:
+            fromSimplified = nil
+            fromTraditional = try OpenCCConverterPool(configuration: "t2s.json")
+        case .none:
+            fromSimplified = nil
+            fromTraditional = nil
+        }
+    }
+
+    /// The converter a document needs, or nil when OpenCC would have nothing to do: no Han
+    /// characters, or none of the kind the target changes.
+    func converter(for evidence: ScriptEvidence) -> OpenCCConverterPool? {
+        guard evidence.han > 0 else { return nil }
+        // A document reads as Simplified when it holds more Simplified than Traditional forms.
+        let readsSimplified = evidence.simplified > evidence.traditional
+        switch target {
+        case .s2hk:
+            if readsSimplified { return fromSimplified }
+            return evidence.hongKongVariants > 0 ? fromTraditional : nil
+        case .s2t: return readsSimplified ? fromSimplified : nil
+        case .t2s: return evidence.traditional > 0 ? fromTraditional : nil
+        case .none: return nil
+        }
+    }
+}

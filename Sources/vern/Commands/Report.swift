@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import VernacularReport
+
+extension Vern {
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write one self-contained HTML page about a finished run folder.",
+            discussion: """
+                Per-stage and per-reason drop counts, histograms of document length, Cantonese share \
+                (langid) and n-gram perplexity (perplexity stage) as inline SVG, and a few dropped \
+                documents per reason (the run needs keep_dropped: true for those). RUN_DIR/fertility.json, \
+                saved from `vern tokenizer stats --json`, adds a tokenizer fertility table.
+                """)
+
+        @Argument(help: ArgumentHelp("The output folder of `vern run`.", valueName: "run-dir"))
+        var runDirectory: String
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("The page to write (default: RUN_DIR/report.html).", valueName: "path"))
+        var output: String?
+
+        @Option(help: "Dropped documents shown per reason.")
+        var samples = 3
+
+        @Option(help: "Characters shown of each dropped document.")
+        var sampleCharacters = 600
+
+        func validate() throws {
+            if samples < 0 { throw ValidationError("--samples must be 0 or more") }
+            if sampleCharacters < 1 { throw ValidationError("--sample-characters must be at least 1") }
+        }
+
+        func run() throws {
+            let folder = runDirectory.hasSuffix("/") && runDirectory.count > 1 ? String(runDirectory.dropLast()) : runDirectory
+            let path = output ?? RunReport.defaultOutput(runFolder: folder)
+            let run = try RunReport.write(runFolder: folder, to: path,
+                                          options: RunFolder.Options(samplesPerReason: samples, sampleCharacters: sampleCharacters))
+            for problem in run.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
+            print("report: \(path) (\(run.stats.documentsRead) documents read, \(run.stats.documentsDropped) dropped)")
+        }
+    }
+}
