@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import Testing
 import VernacularCore
@@ -53,10 +54,14 @@ import VernacularCore
         var evidence = ScriptEvidence()
         for scalar in "Meet at 7pm, Central MTR exit A!".unicodeScalars { converter.tables.tally(scalar.value, into: &evidence) }
         #expect(evidence.han == 0)
-        #expect(converter.converter(for: evidence) == nil)
+        #expect(converter.step(for: evidence) == nil)
         for scalar in "我们说".unicodeScalars { converter.tables.tally(scalar.value, into: &evidence) }
         #expect(evidence.simplified == 2)  // 们 说; 我 is the same in both scripts
-        #expect(converter.converter(for: evidence)?.configuration == "s2hk.json")
+        guard case .openCC(let pool)? = converter.step(for: evidence) else {
+            Issue.record("a Simplified document needs OpenCC")
+            return
+        }
+        #expect(pool.configuration == "s2hk.json")
     }
 
     @Test func onePoolServesManyThreadsWithoutMixingTexts() throws {
@@ -73,9 +78,27 @@ import VernacularCore
             }
         }
         #expect(failures.withLock { $0 } == 0)
+        // One handle per thread that converted at the same moment, never one per document.
+        #expect(pool.handlesOpened <= ProcessInfo.processInfo.activeProcessorCount + 1)
         for index in inputs.indices {
             #expect(results.withLock { $0[index] } == "第\(index)個人話：我們聽日去邊度食飯？")
         }
+    }
+
+    @Test func hongKongVariantMapIsWhatOpenCCT2HKDoes() throws {
+        // The per-character map read from t2hk.json must give what a call into OpenCC gives.
+        let tables = try ScriptTables.shared()
+        #expect(tables.hongKongForms.count >= 50)
+        let text = "佢說要搵個溫暖嘅戶口，爲咗保衛自己，脫咗件衫先。"
+        let opencc = try OpenCCConverterPool(configuration: "t2hk.json").convert(text)
+        #expect(tables.hongKongVariants(of: text).0 == opencc)
+        #expect(opencc != text)
+    }
+
+    @Test func oneThreadReusesOneHandle() throws {
+        let pool = try OpenCCConverterPool(configuration: "t2hk.json")
+        for _ in 0..<200 { _ = try pool.convert("佢爲咗保衛香港") }
+        #expect(pool.handlesOpened == 1)
     }
 
     @Test func unknownConfigurationFailsWhenTheStageIsBuilt() {

@@ -194,27 +194,10 @@ public struct NormalizeStage: Stage {
             }
         }
         var output = String(scalars)
-        if let converter = script?.converter(for: evidence) {
-            let converted = try converter.convert(output)
-            changes.scriptConverted = Self.changedCharacters(output, converted)
-            output = converted
+        if let script, let step = script.step(for: evidence) {
+            (output, changes.scriptConverted) = try script.apply(step, to: output)
         }
         return (output, changes)
-    }
-
-    /// Characters that differ, position by position, plus any difference in length (OpenCC
-    /// nearly always maps one character to one).
-    static func changedCharacters(_ before: String, _ after: String) -> Int {
-        var a = before.unicodeScalars.makeIterator()
-        var b = after.unicodeScalars.makeIterator()
-        var changed = 0
-        while true {
-            switch (a.next(), b.next()) {
-            case (nil, nil): return changed
-            case let (x?, y?): if x != y { changed += 1 }
-            default: changed += 1
-            }
-        }
     }
 
     static func isInvisible(_ value: UInt32) -> Bool {

@@ -23,6 +23,10 @@ public final class OpenCCConverterPool: Sendable {
 
     public let configuration: String
     private let idle: Mutex<[Handle]>
+    private let opened = Atomic<Int>(1)
+
+    /// Handles opened so far: at most the number of threads that ever converted at once.
+    public var handlesOpened: Int { opened.load(ordering: .relaxed) }
 
     /// Opens the first handle now, so a missing configuration fails when the stage is built.
     public init(configuration: String) throws {
@@ -40,7 +44,13 @@ public final class OpenCCConverterPool: Sendable {
     /// The converted text. Text holding a NUL is returned as it is: OpenCC hands back a C string.
     public func convert(_ text: String) throws -> String {
         if text.isEmpty || text.utf8.contains(0) { return text }
-        let handle = try idle.withLock { $0.popLast() } ?? Self.open(configuration)
+        let handle: Handle
+        if let idleHandle = idle.withLock({ $0.popLast() }) {
+            handle = idleHandle
+        } else {
+            handle = try Self.open(configuration)
+            opened.add(1, ordering: .relaxed)
+        }
         defer { idle.withLock { $0.append(handle) } }
         var input = text
         let converted: String? = input.withUTF8 { bytes in

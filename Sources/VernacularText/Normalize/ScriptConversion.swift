@@ -3,7 +3,7 @@ import Synchronization
 /// Which Chinese script the normalize stage converts documents to, through OpenCC.
 public enum ScriptTarget: String, Sendable, Codable, CaseIterable {
     /// Hong Kong Traditional: documents that read as Simplified go through `s2hk.json`; documents
-    /// already Traditional go only through `t2hk.json` (variant forms such as 衛 to 衞), because
+    /// already Traditional get only what `t2hk.json` does (variant forms such as 衛 to 衞), because
     /// `s2hk` also rewrites characters Traditional text uses as they are (干擾 would become 幹擾).
     case s2hk
     /// Traditional (OpenCC's standard forms): only documents that read as Simplified change.
@@ -25,12 +25,30 @@ struct ScriptTables: Sendable {
     private let simplified: [UInt64]
     /// Characters that `t2s` changes (Traditional-only forms: 們, 說, 係).
     private let traditional: [UInt64]
-    /// Characters that `t2hk` changes (variants Hong Kong writes otherwise: 衛 to 衞).
+    /// Characters that `t2hk` changes (variants Hong Kong writes otherwise: 衛 to 衞, 說 to 説).
     private let hongKongVariants: [UInt64]
+    /// What `t2hk` makes of each of them. Its dictionary (HKVariants) holds single characters
+    /// only, so this per-character map is the whole conversion, applied without a call into OpenCC.
+    let hongKongForms: [UInt32: Unicode.Scalar]
 
     @inline(__always) private static func bit(_ set: [UInt64], _ value: UInt32) -> Bool {
         let offset = Int(value - range.lowerBound)
         return set[offset >> 6] & (1 << UInt64(offset & 63)) != 0
+    }
+
+    /// The text with Hong Kong variant forms (what `t2hk.json` does) and how many characters changed.
+    func hongKongVariants(of text: String) -> (String, Int) {
+        var scalars = String.UnicodeScalarView()
+        var changed = 0
+        for scalar in text.unicodeScalars {
+            if let form = hongKongForms[scalar.value] {
+                scalars.append(form)
+                changed += 1
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        return (String(scalars), changed)
     }
 
     /// Adds what one scalar says about a document's script.
@@ -47,9 +65,10 @@ struct ScriptTables: Sendable {
     static func shared() throws -> ScriptTables {
         try cache.withLock { cached in
             if let cached { return cached }
-            let tables = ScriptTables(simplified: try changedCharacters("s2t.json"),
-                                      traditional: try changedCharacters("t2s.json"),
-                                      hongKongVariants: try changedCharacters("t2hk.json"))
+            let (hongKongVariants, hongKongForms) = try changedCharacters("t2hk.json")
+            let tables = ScriptTables(simplified: try changedCharacters("s2t.json").set,
+                                      traditional: try changedCharacters("t2s.json").set,
+                                      hongKongVariants: hongKongVariants, hongKongForms: hongKongForms)
             cached = tables
             return tables
         }
@@ -57,7 +76,8 @@ struct ScriptTables: Sendable {
 
     private static let cache = Mutex<ScriptTables?>(nil)
 
-    private static func changedCharacters(_ configuration: String) throws -> [UInt64] {
+    /// The characters a configuration changes, and into what when the result is one character.
+    private static func changedCharacters(_ configuration: String) throws -> (set: [UInt64], forms: [UInt32: Unicode.Scalar]) {
         var input = ""
         input.unicodeScalars.reserveCapacity(range.count * 2)
         for value in range {
@@ -70,13 +90,15 @@ struct ScriptTables: Sendable {
             throw OpenCCError(configuration: configuration, message: "one character a line came back as \(lines.count) lines")
         }
         var set = [UInt64](repeating: 0, count: (range.count + 63) / 64)
+        var forms: [UInt32: Unicode.Scalar] = [:]
         for (offset, line) in lines.prefix(range.count).enumerated() {
             let original = Unicode.Scalar(range.lowerBound + UInt32(offset))!
             if !(line.unicodeScalars.count == 1 && line.unicodeScalars.first == original) {
                 set[offset >> 6] |= 1 << UInt64(offset & 63)
+                if line.unicodeScalars.count == 1 { forms[original.value] = line.unicodeScalars.first }
             }
         }
-        return set
+        return (set, forms)
     }
 }
 
@@ -86,6 +108,14 @@ struct ScriptEvidence {
     var simplified = 0
     var traditional = 0
     var hongKongVariants = 0
+}
+
+/// What a document needs to reach the target script.
+enum ScriptStep {
+    /// A call into OpenCC (segmentation and phrase dictionaries).
+    case openCC(OpenCCConverterPool)
+    /// Traditional text to Hong Kong variant forms, character by character.
+    case hongKongVariants
 }
 
 /// The OpenCC converters a stage needs for its target, and the choice between them.
@@ -101,7 +131,7 @@ struct ScriptConverter: Sendable {
         switch target {
         case .s2hk:
             fromSimplified = try OpenCCConverterPool(configuration: "s2hk.json")
-            fromTraditional = try OpenCCConverterPool(configuration: "t2hk.json")
+            fromTraditional = nil
         case .s2t:
             fromSimplified = try OpenCCConverterPool(configuration: "s2t.json")
             fromTraditional = nil
@@ -114,19 +144,45 @@ struct ScriptConverter: Sendable {
         }
     }
 
-    /// The converter a document needs, or nil when OpenCC would have nothing to do: no Han
-    /// characters, or none of the kind the target changes.
-    func converter(for evidence: ScriptEvidence) -> OpenCCConverterPool? {
+    /// The step a document needs, or nil when there is nothing to do: no Han characters, or
+    /// none of the kind the target changes.
+    func step(for evidence: ScriptEvidence) -> ScriptStep? {
         guard evidence.han > 0 else { return nil }
         // A document reads as Simplified when it holds more Simplified than Traditional forms.
         let readsSimplified = evidence.simplified > evidence.traditional
         switch target {
         case .s2hk:
-            if readsSimplified { return fromSimplified }
-            return evidence.hongKongVariants > 0 ? fromTraditional : nil
-        case .s2t: return readsSimplified ? fromSimplified : nil
-        case .t2s: return evidence.traditional > 0 ? fromTraditional : nil
+            if readsSimplified { return fromSimplified.map(ScriptStep.openCC) }
+            return evidence.hongKongVariants > 0 ? .hongKongVariants : nil
+        case .s2t: return readsSimplified ? fromSimplified.map(ScriptStep.openCC) : nil
+        case .t2s: return evidence.traditional > 0 ? fromTraditional.map(ScriptStep.openCC) : nil
         case .none: return nil
+        }
+    }
+
+    /// The text in the target script and the number of characters changed.
+    func apply(_ step: ScriptStep, to text: String) throws -> (String, Int) {
+        switch step {
+        case .hongKongVariants:
+            return tables.hongKongVariants(of: text)
+        case .openCC(let pool):
+            let converted = try pool.convert(text)
+            return (converted, Self.changedCharacters(text, converted))
+        }
+    }
+
+    /// Characters that differ, position by position, plus any difference in length (OpenCC
+    /// nearly always maps one character to one).
+    static func changedCharacters(_ before: String, _ after: String) -> Int {
+        var a = before.unicodeScalars.makeIterator()
+        var b = after.unicodeScalars.makeIterator()
+        var changed = 0
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return changed
+            case let (x?, y?): if x != y { changed += 1 }
+            default: changed += 1
+            }
         }
     }
 }
