@@ -23,13 +23,23 @@ step "Ingest subtitles (demo/samples/family-dinner.srt): cues to dialogue docume
 "$vern" ingest subtitles demo/samples/family-dinner.srt --output "$out/subtitles" --compression none
 head -n 1 "$out/subtitles/shard-00000.jsonl"
 
-step "Run the pipeline (demo/cantonese.yaml) over all sources: normalise, keep Cantonese, with stats per stage"
+step "Train a character 5-gram language model on the HKCanCor shards (for the perplexity stage)"
+mkdir -p "$out/lm"
+lm_inputs=()
+for shard in "$out"/corpus/*.jsonl.zst; do lm_inputs+=(--input "$shard"); done
+"$vern" lm train --order 5 "${lm_inputs[@]}" --output "$out/lm/hkcancor.arpa" --pack langs/yue.yaml
+
+step "Run the pipeline (demo/cantonese.yaml) over all sources: normalise, keep Cantonese, filter, score perplexity, with stats per stage"
 "$vern" run demo/cantonese.yaml
 printf '\nA second run resumes: every shard is already finished, so nothing is redone.\n'
 "$vern" run demo/cantonese.yaml --quiet --json > "$out/rerun-summary.json"
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("shards run:", s["shards_run"], "resumed:", s["shards_resumed"])' "$out/rerun-summary.json"
 printf '\nFirst document after normalisation:\n'
 (zstd -dc "$out/run/documents/shard-00000.jsonl.zst" | head -n 1 | cut -c 1-300) || true
+
+step "Report: drop counts, histograms and dropped samples of the run as one HTML page"
+"$vern" report "$out/run"
+printf 'Open it in a browser; bench/report/screenshot.sh checks it renders in headless Chromium.\n'
 
 step "Near-duplicate removal (MinHash over character 5-grams) on the cleaned documents"
 "$vern" dedup near --input "$out/run/documents" --output "$out/dedup" --quiet --json > "$out/dedup-summary.json"
