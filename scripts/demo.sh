@@ -37,10 +37,6 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("shards run:"
 printf '\nFirst document after normalisation:\n'
 (zstd -dc "$out/run/documents/shard-00000.jsonl.zst" | head -n 1 | cut -c 1-300) || true
 
-step "Report: drop counts, histograms and dropped samples of the run as one HTML page"
-"$vern" report "$out/run"
-printf 'Open it in a browser; bench/report/screenshot.sh checks it renders in headless Chromium.\n'
-
 step "Near-duplicate removal (MinHash over character 5-grams) on the cleaned documents"
 "$vern" dedup near --input "$out/run/documents" --output "$out/dedup" --quiet --json > "$out/dedup-summary.json"
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(json.dumps(s, ensure_ascii=False)[:400])' "$out/dedup-summary.json"
@@ -65,6 +61,10 @@ with open(sys.argv[1], "w", encoding="utf-8") as f:
 ' "$out/heldout/yue-ctcpc.jsonl"
 "$vern" tokenizer stats --tokenizer smollm2 --tokenizer "$out/tokenizer/tokenizer.json" --input yue="$out/heldout/yue-ctcpc.jsonl" \
     --input swc=demo/samples/heldout-swc.txt --input en=demo/samples/heldout-en.txt --output "$out/run/fertility.json"
+
+step "Report: drop counts, histograms and dropped samples of the run, and the tokenizer fertility table, as one HTML page"
+"$vern" report "$out/run"
+printf 'Open it in a browser; bench/report/screenshot.sh checks it renders in headless Chromium.\n'
 
 step "The engine: MLX through our C shim, BLAS calls bound to OpenBLAS"
 "$vern" doctor
