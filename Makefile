@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 RELEASE_BIN := .build/release/vern
+DEBUG_BIN := .build/debug/vern
 
 .PHONY: bootstrap build release test demo bench clean
 
@@ -17,7 +18,9 @@ release: bootstrap
 test: bootstrap
 	@# pipefail: a failed build fails the target even though grep trims its output.
 	@set -o pipefail; $(SWIFT) build --build-tests 2>&1 | { grep -E 'error|Build complete' || true; }
-	@set -o pipefail; $(SWIFT) test --skip-build --parallel --num-workers 2 2>&1 | tee .build/test.log
+	@# The test runner gets the OpenBLAS kernels vern picks for itself (see BLASCore.swift).
+	@set -o pipefail; export OPENBLAS_CORETYPE="$${OPENBLAS_CORETYPE:-$$($(DEBUG_BIN) doctor --json --size 64 | python3 -c 'import json,sys; print(json.load(sys.stdin)["blas_core"])')}"; \
+		$(SWIFT) test --skip-build --parallel --num-workers 2 2>&1 | tee .build/test.log
 	@# One plain closing line for CI: the Swift Testing count (XCTest reports 0: we use Swift Testing).
 	@grep -Eo 'Test run with [0-9]+ tests' .build/test.log | tail -n 1 | awk '{print "tests: " $$4 " passed, 0 failed"}'
 
