@@ -23,13 +23,15 @@ import Testing
         var reference = [Float](repeating: 0, count: c)
         var fast = [Float](repeating: 0, count: c)
         var sequence: [UInt32] = []
+        var buckets: [Int32] = []
         for text in Self.texts {
             let referenceCounts = model.extractor.extract(Substring(text), into: &buffer)
             model.logits(buffer, into: &reference)
             let fastCounts = Array(text.utf8).withUnsafeBufferPointer { bytes in
                 model.weights.withUnsafeBufferPointer { w in
                     fast.withUnsafeMutableBufferPointer { out in
-                        model.extractor.score(utf8: bytes, weights: w, classes: c, logits: out, scratch: &sequence)
+                        model.extractor.score(utf8: bytes, weights: w, classes: c, logits: out, scratch: &sequence,
+                                              buckets: &buckets)
                     }
                 }
             }

@@ -8,7 +8,8 @@
 ///
 /// Before n-grams, the text is folded to one script (`ScriptFold`), Latin letters are lower-
 /// cased, digits become `0`, whitespace runs become one space and punctuation/emoji runs one
-/// `.`: script, case and numbers must not decide the language.
+/// `.`, or one `,` when the run holds a clause end (，。！？；：…): script, case and numbers must
+/// not decide the language, and clause ends delimit the clause features.
 struct FeatureExtractor: Sendable {
     let hashBits: Int
     let maxN: Int
@@ -84,10 +85,11 @@ struct FeatureExtractor: Sendable {
     /// building a feature list: the same numbers as `extract` followed by `LangIDModel.logits`.
     /// Returns nil (and leaves `logits` undefined) when the bytes are not valid UTF-8.
     ///
-    /// weights is (D, C) feature-major; `scratch` keeps the normalised text between calls.
+    /// weights is (D, C) feature-major; `scratch` keeps the normalised text and `buckets` the
+    /// n-gram rows between calls.
     @inline(__always)
     func score(utf8 bytes: UnsafeBufferPointer<UInt8>, weights: UnsafeBufferPointer<Float>, classes c: Int,
-               logits: UnsafeMutableBufferPointer<Float>, scratch: inout [UInt32]) -> TextCounts? {
+               logits: UnsafeMutableBufferPointer<Float>, scratch: inout [UInt32], buckets: inout [Int32]) -> TextCounts? {
         var normalizer = Normalizer(seq: scratch)
         defer { scratch = normalizer.seq }
         guard UTF8Scalars.decode(bytes, into: { normalizer.push($0, fold: foldBMP) }) else { return nil }
@@ -97,16 +99,34 @@ struct FeatureExtractor: Sendable {
         // (equal up to float rounding; the tests allow 1e-4); marker rows go straight to logits.
         let count: Int
         if c == 4 {
-            // The usual four classes: one 16-byte row per n-gram, summed in a register.
+            // The usual four classes: one 16-byte row per n-gram. The rows are random reads from
+            // a table larger than L2 (the profile's hot spot), so hashing comes first, into
+            // `buckets`, and the reads follow in a tight loop of independent loads that the CPU
+            // overlaps, summed in two registers.
+            let needed = normalizer.seq.count &* maxN
+            if buckets.count < needed { buckets = [Int32](repeating: 0, count: max(needed, 1024)) }
             var sum = SIMD4<Float>()
             let raw = UnsafeRawPointer(weights.baseAddress!)
-            count = normalizer.seq.withUnsafeBufferPointer { s in
-                forEachFeature(of: s, counts: &counts,
-                               ngram: { index in sum += raw.loadUnaligned(fromByteOffset: Int(index) &* 16, as: SIMD4<Float>.self) },
-                               marker: { marker in
-                                   let row = (bucketCount + Int(marker)) &* 4
-                                   for k in 0..<4 { logits[k] += weights[row &+ k] }
-                               })
+            count = buckets.withUnsafeMutableBufferPointer { rows in
+                var k = 0
+                normalizer.seq.withUnsafeBufferPointer { s in
+                    _ = forEachFeature(of: s, counts: &counts,
+                                       ngram: { index in rows[k] = index; k &+= 1 },
+                                       marker: { marker in
+                                           let row = (bucketCount + Int(marker)) &* 4
+                                           for k in 0..<4 { logits[k] += weights[row &+ k] }
+                                       })
+                }
+                var a = SIMD4<Float>(), b = SIMD4<Float>()
+                var j = 0
+                while j &+ 1 < k {
+                    a += raw.loadUnaligned(fromByteOffset: Int(rows[j]) &* 16, as: SIMD4<Float>.self)
+                    b += raw.loadUnaligned(fromByteOffset: Int(rows[j &+ 1]) &* 16, as: SIMD4<Float>.self)
+                    j &+= 2
+                }
+                if j < k { a += raw.loadUnaligned(fromByteOffset: Int(rows[j]) &* 16, as: SIMD4<Float>.self) }
+                sum = a + b
+                return k
             }
             let v: Float = count > 0 ? 1 / Float(count).squareRoot() : 0
             for k in 0..<4 { logits[k] += sum[k] * v }
@@ -145,29 +165,33 @@ struct FeatureExtractor: Sendable {
                                 ngram: (Int32) -> Void, marker: (Int32) -> Void) -> Int {
         let n = s.count
         var ngrams = 0
+        var clauses = ClauseEvidence()
         for i in 0..<n {
             let first = s[i]
             var isMarkerStart = false
             if first < 0x10000 {
                 isMarkerStart = markerStarts[Int(first) >> 6] & (1 << (UInt64(first) & 63)) != 0
             }
+            if first == 0x2C { clauses.close(into: &counts) }
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
             for order in 1...maxN where i + order <= n {
                 // Incremental FNV-1a: the hash of s[i..<i+order] extends that of order-1.
                 h ^= UInt64(s[i + order - 1])
                 h = h &* 0x0000_0100_0000_01B3
-                if order == 1, first == 0x20 || first == 0x2E { continue }
+                if order == 1, first == 0x20 || first == 0x2E || first == 0x2C { continue }
                 ngram(bucket(h &+ UInt64(order) &* 0xA24B_AED4_963E_E407))
                 ngrams += 1
                 if isMarkerStart, let index = markerTable.lookup(h) {
                     marker(index)
                     switch markerKinds[Int(index)] {
-                    case .cantonese: counts.cantoneseMarkers += 1
-                    case .swc: counts.swcMarkers += 1
+                    case .cantonese: counts.cantoneseMarkers += 1; clauses.cantonese = true
+                    case .swc: counts.swcMarkers += 1; clauses.swc = true
+                    case .shared: break
                     }
                 }
             }
         }
+        clauses.close(into: &counts)
         return ngrams
     }
 }
@@ -226,11 +250,28 @@ struct Normalizer {
             return  // don't, well-known: the apostrophe or hyphen stays inside the word
         } else {
             endWord()
-            v = 0x2E
+            v = Self.isClauseEnd(v) ? 0x2C : 0x2E
         }
-        // Collapse runs of spaces and of punctuation.
-        if v == 0x20 || v == 0x2E, seq[seq.count - 1] == v { return }
+        // Collapse runs of spaces and of punctuation; a run holding a clause end is one `,`.
+        let last = seq[seq.count - 1]
+        if v == 0x20, last == 0x20 { return }
+        if v == 0x2E || v == 0x2C, last == 0x2E || last == 0x2C {
+            if v == 0x2C { seq[seq.count - 1] = 0x2C }
+            return
+        }
         seq.append(v)
+    }
+
+    /// Clause-ending punctuation, full-width and ASCII (not 、, which joins list items).
+    @inline(__always)
+    static func isClauseEnd(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x2C, 0x2E, 0x21, 0x3F, 0x3B, 0x3A, 0x2026, 0x3002, 0xFF0C, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A,
+             0xFF0E, 0xFF61, 0xFE50, 0xFE52, 0xFE54, 0xFE55, 0xFE56, 0xFE57, 0xFE30:
+            return true
+        default:
+            return false
+        }
     }
 
     /// Ends the sequence with a space and returns the counts.
@@ -328,9 +369,29 @@ public struct TextCounts: Sendable, Equatable {
     public var otherLetters = 0
     public var cantoneseMarkers = 0
     public var swcMarkers = 0
+    /// Clauses holding Cantonese markers and no SWC marker, and the reverse: a sentence with one
+    /// of each joins a Cantonese clause to an SWC one (`mixed`), while SWC words inside a
+    /// Cantonese clause (在我嘅旅途中) are borrowing.
+    public var cantoneseClauses = 0
+    public var swcClauses = 0
 
     /// Han characters plus Latin words: the amount of text a decision rests on.
     public var units: Int { han + latinWords }
+}
+
+/// Which varieties' markers the current clause has held, while walking a sentence.
+struct ClauseEvidence {
+    var cantonese = false
+    var swc = false
+
+    /// Ends the clause: counts it as Cantonese-only or SWC-only, then starts the next.
+    @inline(__always)
+    mutating func close(into counts: inout TextCounts) {
+        if cantonese != swc {
+            if cantonese { counts.cantoneseClauses += 1 } else { counts.swcClauses += 1 }
+        }
+        cantonese = false; swc = false
+    }
 }
 
 /// Reusable buffers for one extraction: no allocation per sentence once warmed.
@@ -357,6 +418,9 @@ enum ShapeFeature: Int, CaseIterable {
     case lower0, lower1, lower2, lower3plus
     case capitalisedOnly
     case cantoneseAndSWC, cantoneseAndEnglish, swcAndEnglish
+    case cantoneseClauses0, cantoneseClauses1, cantoneseClauses2plus
+    case swcClauses0, swcClauses1, swcClauses2plus
+    case joinedClauses
     case han0, han1to2, han3to5, han6to10, han11plus
     case latinShare0, latinShareUpTo20, latinShareUpTo40, latinShareUpTo70, latinShareAbove70
 
@@ -379,6 +443,9 @@ enum ShapeFeature: Int, CaseIterable {
         if c.cantoneseMarkers > 0, c.swcMarkers > 0 { add(.cantoneseAndSWC) }
         if c.cantoneseMarkers > 0, c.lowerWords > 0 { add(.cantoneseAndEnglish) }
         if c.swcMarkers > 0, c.lowerWords > 0 { add(.swcAndEnglish) }
+        add(.cantoneseClauses0, plus: min(c.cantoneseClauses, 2))
+        add(.swcClauses0, plus: min(c.swcClauses, 2))
+        if c.cantoneseClauses > 0, c.swcClauses > 0 { add(.joinedClauses) }
         switch c.han {
         case 0: add(.han0)
         case 1...2: add(.han1to2)

@@ -7,7 +7,7 @@ import Foundation
 //   classes      u32      C, then C x (u8 length, UTF-8 label)
 //   hash_bits    u32      B = 2^hash_bits buckets
 //   max_n        u32      longest character n-gram
-//   markers      u32      M, then M x (u8 kind: 0 Cantonese, 1 SWC; u8 length; UTF-8 text)
+//   markers      u32      M, then M x (u8 kind: 0 Cantonese, 1 SWC, 2 shared; u8 length; UTF-8 text)
 //   shape        u32      X, the number of shape features this file was written with
 //   temperature  f32      softmax temperature
 //   weights      f16      (B + M + X) x C, feature-major
