@@ -69,7 +69,7 @@ public struct LangIDClassifier: Sendable {
         let counts = model.weights.withUnsafeBufferPointer { w in
             scratch.logits.withUnsafeMutableBufferPointer { logits in
                 model.extractor.score(utf8: bytes, weights: w, classes: c, logits: logits, scratch: &scratch.sequence,
-                                     buckets: &scratch.buckets)
+                                     buckets: &scratch.buckets, seen: &scratch.seen)
             }
         }
         guard let counts else { return Self.invalid }
@@ -155,6 +155,7 @@ public struct LangIDScratch {
     var logits: [Float]
     var sequence: [UInt32] = []
     var buckets: [Int32] = []
+    var seen: [UInt64] = []
 
     init(classes: Int) {
         logits = [Float](repeating: 0, count: classes)

@@ -37,6 +37,16 @@ import Testing
         }
     }
 
+    @Test func halfPrecisionDecodingMatchesTheStandardLibraryForEveryBitPattern() {
+        var mismatches = 0
+        for bits in 0...UInt16.max {
+            let reference = Float(Float16(bitPattern: bits))
+            let fast = LangIDModel.float(halfBits: bits)
+            if reference.isNaN ? !fast.isNaN : reference.bitPattern != fast.bitPattern { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func damagedFilesThrowInsteadOfCrashing() throws {
         let bytes = try tinyModel().serialized()
         #expect(throws: LangIDError.self) { try LangIDModel.decode(Array(bytes.prefix(bytes.count - 3))) }

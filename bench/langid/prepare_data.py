@@ -347,6 +347,13 @@ def cantonesify(sents, rng, n):
     return out
 
 
+def passages(sents, rng, n, max_parts):
+    """Runs of 2 to max_parts sentences of one variety joined as one line (a paragraph, a
+    document without line breaks): without them the only long training lines would be the
+    joined `mixed` ones, and length itself would come to mean `mixed`."""
+    return ["".join(rng.choice(sents) for _ in range(rng.randint(2, max_parts))) for _ in range(n)]
+
+
 def take(rng, items, n):
     items = list(dict.fromkeys(items))  # de-duplicate, keep order
     rng.shuffle(items)
@@ -392,6 +399,11 @@ def main():
     train += insert_names(plain_yue, names, rng, 4_000)
     train += join_clauses(plain_yue, zh_train, rng, 3_000)
     train += join_clauses(plain_yue + [s for _, s in formal_yue], zh_train, rng, 5_000, max_parts=4)
+    # Long lines of one variety, labelled by the same rules (a Cantonese run with an SWC-only
+    # clause is `mixed` by rule 3).
+    train += [(l, s) for l, s in gold_cantonese(passages(plain_yue + [s for _, s in formal_yue], rng, 5_000, 8))
+              if l != "undecidable"]
+    train += [("zh", s) for s in passages(zh_kept, rng, 3_000, 8)]
     rng.shuffle(train)
 
     # --- held-out side: no source above appears here. Its own random stream, so that changing

@@ -2,8 +2,11 @@
 ///
 /// Dimension legend: B = 2^hashBits hashed n-gram buckets, M = lexicon markers, X = fixed shape
 /// features (`ShapeFeature`). A feature index is in [0, B + M + X):
-///   [0, B)        character 1..maxN-grams of the folded text, hashed (value 1/sqrt(#n-grams))
-///   [B, B+M)      one per lexicon marker occurrence (value 1)
+///   [0, B)        character 1..maxN-grams of the folded text, hashed; each bucket once per
+///                 sentence (value 1/sqrt(#distinct buckets)), so that a phrase said twenty
+///                 times weighs no more than once
+///   [B, B+M)      one per lexicon marker present (value 1, however often it occurs: the
+///                 marker counts go to the bucketed shape features instead)
 ///   [B+M, B+M+X)  bias, marker counts, English-word counts and their conjunctions (value 1)
 ///
 /// Before n-grams, the text is folded to one script (`ScriptFold`), Latin letters are lower-
@@ -61,22 +64,45 @@ struct FeatureExtractor: Sendable {
         return Int32(truncatingIfNeeded: h >> UInt64(64 - hashBits))
     }
 
+    /// Normalises the scalars `feed` pushes into `scratch` (grown to `capacity`, which must be at
+    /// least the scalar count + 2) and calls `body` with the sequence and its counts; nil when
+    /// `feed` returns false (invalid input).
+    @inline(__always)
+    private func withNormalized<R>(capacity: Int, scratch: inout [UInt32], _ feed: (inout Normalizer) -> Bool,
+                                   _ body: (UnsafeBufferPointer<UInt32>, TextCounts) -> R) -> R? {
+        if scratch.count < capacity { scratch = [UInt32](repeating: 0, count: max(capacity, 256)) }
+        return foldBMP.withUnsafeBufferPointer { fold in
+            scratch.withUnsafeMutableBufferPointer { seq -> R? in
+                var normalizer = Normalizer(into: seq.baseAddress!, fold: fold.baseAddress!)
+                guard feed(&normalizer) else { return nil }
+                let counts = normalizer.finish()
+                return body(UnsafeBufferPointer(start: seq.baseAddress, count: normalizer.count), counts)
+            }
+        }
+    }
+
     /// Extracts features of `text` into `out` (cleared first) and returns the text's counts.
     /// This is the reference path (training, tests); `score(utf8:...)` is the fused fast path.
     @discardableResult
     func extract(_ text: Substring, into out: inout FeatureBuffer) -> TextCounts {
         out.removeAll()
-        var normalizer = Normalizer(seq: out.scratch)
-        for scalar in text.unicodeScalars { normalizer.push(scalar.value, fold: foldBMP) }
-        var counts = normalizer.finish()
-        var ngrams = 0
-        normalizer.seq.withUnsafeBufferPointer { s in
-            ngrams = forEachFeature(of: s, counts: &counts,
-                                    ngram: { out.ngrams.append($0) },
-                                    marker: { out.extras.append(Int32(bucketCount) + $0) })
-        }
-        out.scratch = normalizer.seq
-        out.ngramValue = ngrams > 0 ? 1 / Float(ngrams).squareRoot() : 0
+        var scratch = out.scratch
+        var ngrams: [Int32] = out.ngrams, extras: [Int32] = out.extras
+        out.scratch = []; out.ngrams = []; out.extras = []
+        var seen = Set<Int32>()
+        let counts = withNormalized(capacity: text.utf8.count + 2, scratch: &scratch, { normalizer in
+            for scalar in text.unicodeScalars { normalizer.push(scalar.value) }
+            return true
+        }, { s, counts in
+            var counts = counts
+            _ = forEachFeature(of: s, counts: &counts,
+                               ngram: { if seen.insert($0).inserted { ngrams.append($0) } },
+                               marker: { if seen.insert(Int32(bucketCount) + $0).inserted { extras.append(Int32(bucketCount) + $0) } })
+            return counts
+        })!
+        let count = ngrams.count
+        out.scratch = scratch; out.ngrams = ngrams; out.extras = extras
+        out.ngramValue = count > 0 ? 1 / Float(count).squareRoot() : 0
         ShapeFeature.append(for: counts, base: Int32(bucketCount + markerCount), to: &out.extras)
         return counts
     }
@@ -85,77 +111,94 @@ struct FeatureExtractor: Sendable {
     /// building a feature list: the same numbers as `extract` followed by `LangIDModel.logits`.
     /// Returns nil (and leaves `logits` undefined) when the bytes are not valid UTF-8.
     ///
-    /// weights is (D, C) feature-major; `scratch` keeps the normalised text and `buckets` the
-    /// n-gram rows between calls.
+    /// weights is (D, C) feature-major; `scratch` keeps the normalised text, `buckets` the n-gram
+    /// rows and `seen` a bit per bucket (all clear between calls).
     @inline(__always)
     func score(utf8 bytes: UnsafeBufferPointer<UInt8>, weights: UnsafeBufferPointer<Float>, classes c: Int,
-               logits: UnsafeMutableBufferPointer<Float>, scratch: inout [UInt32], buckets: inout [Int32]) -> TextCounts? {
-        var normalizer = Normalizer(seq: scratch)
-        defer { scratch = normalizer.seq }
-        guard UTF8Scalars.decode(bytes, into: { normalizer.push($0, fold: foldBMP) }) else { return nil }
-        var counts = normalizer.finish()
+               logits: UnsafeMutableBufferPointer<Float>, scratch: inout [UInt32], buckets: inout [Int32],
+               seen: inout [UInt64]) -> TextCounts? {
+        // A scalar takes at least one byte, so bytes + 2 (the edge spaces) bound the sequence.
+        let needed = (bytes.count &+ 2) &* maxN
+        if buckets.count < needed { buckets = [Int32](repeating: 0, count: max(needed, 1024)) }
+        // One bit per bucket and per marker.
+        let words = (bucketCount + markerCount + 63) / 64
+        if seen.count != words { seen = [UInt64](repeating: 0, count: words) }
+        return seen.withUnsafeMutableBufferPointer { seen in
+            buckets.withUnsafeMutableBufferPointer { rows in
+                withNormalized(capacity: bytes.count &+ 2, scratch: &scratch, { normalizer in
+                    UTF8Scalars.decode(bytes, into: { normalizer.push($0) })
+                }, { s, counts in
+                    var counts = counts
+                    score(sequence: s, counts: &counts, weights: weights, classes: c, logits: logits, rows: rows, seen: seen)
+                    return counts
+                })
+            }
+        }
+    }
+
+    /// `score(utf8:...)` after normalisation; `rows` has room for maxN entries per element of `s`.
+    @inline(__always)
+    private func score(sequence s: UnsafeBufferPointer<UInt32>, counts: inout TextCounts, weights: UnsafeBufferPointer<Float>,
+                       classes c: Int, logits: UnsafeMutableBufferPointer<Float>, rows: UnsafeMutableBufferPointer<Int32>,
+                       seen: UnsafeMutableBufferPointer<UInt64>) {
         for k in 0..<c { logits[k] = 0 }
         // N-gram weights are summed apart and scaled once by 1/sqrt(#n-grams), as in `extract`
         // (equal up to float rounding; the tests allow 1e-4); marker rows go straight to logits.
-        let count: Int
+        // Hashing comes first, into `rows`: the weight rows are random reads from a table larger
+        // than L2 (the profile's hot spot), and a tight loop of independent loads lets the CPU
+        // overlap them.
+        // Each bucket once (as `extract`'s set does), marked in the `seen` bit set.
+        var k = 0
+        _ = forEachFeature(of: s, counts: &counts,
+                           ngram: { index in
+                               let word = Int(index) &>> 6, bit = UInt64(1) &<< UInt64(index & 63)
+                               if seen[word] & bit == 0 {
+                                   seen[word] |= bit
+                                   rows[k] = index
+                                   k &+= 1
+                               }
+                           },
+                           marker: { marker in
+                               let feature = bucketCount &+ Int(marker)
+                               let word = feature &>> 6, bit = UInt64(1) &<< UInt64(feature & 63)
+                               guard seen[word] & bit == 0 else { return }
+                               seen[word] |= bit
+                               let row = feature &* c
+                               for j in 0..<c { logits[j] += weights[row &+ j] }
+                           })
+        let count = k
+        // Clear for the next sentence: the buckets' words, then the markers' few words.
+        for j in 0..<count { seen[Int(rows[j]) &>> 6] = 0 }
+        for word in (bucketCount &>> 6)..<seen.count { seen[word] = 0 }
+        let v: Float = count > 0 ? 1 / Float(count).squareRoot() : 0
         if c == 4 {
-            // The usual four classes: one 16-byte row per n-gram. The rows are random reads from
-            // a table larger than L2 (the profile's hot spot), so hashing comes first, into
-            // `buckets`, and the reads follow in a tight loop of independent loads that the CPU
-            // overlaps, summed in two registers.
-            let needed = normalizer.seq.count &* maxN
-            if buckets.count < needed { buckets = [Int32](repeating: 0, count: max(needed, 1024)) }
-            var sum = SIMD4<Float>()
+            // The usual four classes: one 16-byte row per n-gram, summed in two registers.
             let raw = UnsafeRawPointer(weights.baseAddress!)
-            count = buckets.withUnsafeMutableBufferPointer { rows in
-                var k = 0
-                normalizer.seq.withUnsafeBufferPointer { s in
-                    _ = forEachFeature(of: s, counts: &counts,
-                                       ngram: { index in rows[k] = index; k &+= 1 },
-                                       marker: { marker in
-                                           let row = (bucketCount + Int(marker)) &* 4
-                                           for k in 0..<4 { logits[k] += weights[row &+ k] }
-                                       })
-                }
-                var a = SIMD4<Float>(), b = SIMD4<Float>()
-                var j = 0
-                while j &+ 1 < k {
-                    a += raw.loadUnaligned(fromByteOffset: Int(rows[j]) &* 16, as: SIMD4<Float>.self)
-                    b += raw.loadUnaligned(fromByteOffset: Int(rows[j &+ 1]) &* 16, as: SIMD4<Float>.self)
-                    j &+= 2
-                }
-                if j < k { a += raw.loadUnaligned(fromByteOffset: Int(rows[j]) &* 16, as: SIMD4<Float>.self) }
-                sum = a + b
-                return k
+            var a = SIMD4<Float>(), b = SIMD4<Float>()
+            var j = 0
+            while j &+ 1 < count {
+                a += raw.loadUnaligned(fromByteOffset: Int(rows[j]) &* 16, as: SIMD4<Float>.self)
+                b += raw.loadUnaligned(fromByteOffset: Int(rows[j &+ 1]) &* 16, as: SIMD4<Float>.self)
+                j &+= 2
             }
-            let v: Float = count > 0 ? 1 / Float(count).squareRoot() : 0
+            if j < count { a += raw.loadUnaligned(fromByteOffset: Int(rows[j]) &* 16, as: SIMD4<Float>.self) }
+            let sum = a + b
             for k in 0..<4 { logits[k] += sum[k] * v }
         } else {
-            count = withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { sum in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { sum in
                 for k in 0..<c { sum[k] = 0 }
-                let count = normalizer.seq.withUnsafeBufferPointer { s in
-                    forEachFeature(of: s, counts: &counts,
-                                   ngram: { index in
-                                       let row = Int(index) &* c
-                                       for k in 0..<c { sum[k] += weights[row &+ k] }
-                                   },
-                                   marker: { marker in
-                                       let row = (bucketCount + Int(marker)) &* c
-                                       for k in 0..<c { logits[k] += weights[row &+ k] }
-                                   })
+                for j in 0..<count {
+                    let row = Int(rows[j]) &* c
+                    for k in 0..<c { sum[k] += weights[row &+ k] }
                 }
-                let v: Float = count > 0 ? 1 / Float(count).squareRoot() : 0
                 for k in 0..<c { logits[k] += sum[k] * v }
-                return count
             }
         }
-        _ = count
         let base = bucketCount + markerCount
         ShapeFeature.forEach(for: counts) { feature in
             let row = (base + feature) &* c
             for k in 0..<c { logits[k] += weights[row &+ k] }
         }
-        return counts
     }
 
     /// Walks the n-grams of a normalised sequence, calling `ngram` with each bucket and `marker`
@@ -199,16 +242,22 @@ struct FeatureExtractor: Sendable {
 /// Turns scalars into the sequence n-grams are taken from: script folded, Latin lower-cased,
 /// digits `0`, whitespace runs one space, punctuation/emoji runs one `.`, a space at each end
 /// so that word edges are n-gram context. Counts what it saw.
+/// Writes through a pointer the caller sized (scalars + 2), and reads the fold table through
+/// one: the per-scalar loop has no array bookkeeping.
 struct Normalizer {
-    var seq: [UInt32]
+    private let out: UnsafeMutablePointer<UInt32>
+    private let fold: UnsafePointer<UInt32>
+    /// Elements written so far.
+    private(set) var count = 1
     var counts = TextCounts()
     private var wordLength = 0
     private var wordHasUpper = false
 
-    init(seq: [UInt32]) {
-        self.seq = seq
-        self.seq.removeAll(keepingCapacity: true)
-        self.seq.append(0x20)
+    /// `fold` is `ScriptFold.bmpTable` (0x10000 entries).
+    init(into out: UnsafeMutablePointer<UInt32>, fold: UnsafePointer<UInt32>) {
+        self.out = out
+        self.fold = fold
+        out[0] = 0x20
     }
 
     @inline(__always)
@@ -221,7 +270,7 @@ struct Normalizer {
     }
 
     @inline(__always)
-    mutating func push(_ scalar: UInt32, fold: [UInt32]) {
+    mutating func push(_ scalar: UInt32) {
         var v = scalar
         if CharacterClass.isHan(v) {
             endWord()
@@ -253,13 +302,14 @@ struct Normalizer {
             v = Self.isClauseEnd(v) ? 0x2C : 0x2E
         }
         // Collapse runs of spaces and of punctuation; a run holding a clause end is one `,`.
-        let last = seq[seq.count - 1]
+        let last = out[count &- 1]
         if v == 0x20, last == 0x20 { return }
         if v == 0x2E || v == 0x2C, last == 0x2E || last == 0x2C {
-            if v == 0x2C { seq[seq.count - 1] = 0x2C }
+            if v == 0x2C { out[count &- 1] = 0x2C }
             return
         }
-        seq.append(v)
+        out[count] = v
+        count &+= 1
     }
 
     /// Clause-ending punctuation, full-width and ASCII (not 、, which joins list items).
@@ -277,7 +327,10 @@ struct Normalizer {
     /// Ends the sequence with a space and returns the counts.
     mutating func finish() -> TextCounts {
         endWord()
-        if seq[seq.count - 1] != 0x20 { seq.append(0x20) }
+        if out[count &- 1] != 0x20 {
+            out[count] = 0x20
+            count &+= 1
+        }
         return counts
     }
 }
