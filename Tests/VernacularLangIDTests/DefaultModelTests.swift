@@ -33,7 +33,7 @@ import Testing
 
     @Test(arguments: [1, 5, 20])
     func aRepeatedCantoneseSentenceStaysCantonese(_ times: Int) {
-        // Length alone must not turn Cantonese into `mixed`: each n-gram counts once per line.
+        // Repetition must not turn Cantonese into `mixed`: each marker counts once per line.
         let line = String(repeating: "佢哋話冇問題，聽日就開始。", count: times)
         #expect(classifier.classify(sentence: line).label == .yue)
     }

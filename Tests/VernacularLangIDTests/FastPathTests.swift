@@ -13,7 +13,7 @@ import Testing
         Fixtures.labelled.map(\.1) + Fixtures.scriptPairs.flatMap { [$0.0, $0.1] } + [
             "ＯＫ啦，我哋 3點 見！", "佢send咗個file俾我😂", "𡃉𠻹嘢", "これは日本語です", "don't well-known",
             "  多   空格\t和\u{3000}全形空格  ", "A", "",
-            // Repeated n-grams count once (the fast path's bit set against the reference's set).
+            // Repeated markers count once (the fast path's bit set against the reference's set).
             String(repeating: "佢哋話冇問題，聽日就開始。", count: 12), "哈哈哈哈哈哈哈哈",
         ]
     }

@@ -115,10 +115,10 @@ def main():
     with open(args.pred, "w", encoding="utf-8") as f:
         f.writelines(f"{l}\t{s}\n" for l, s in zip(ours, scores))
     peers = peer_functions()
-    speed = speeds(args.vern, args.pack, texts, peers, args.pred + ".timing-input")
-    ours_speed = speed["Vernacular langid"]
+    rates = speeds(args.vern, args.pack, texts, peers, args.pred + ".timing-input")
+    ours_speed = rates["Vernacular langid"]
     systems = {"Vernacular langid": (ours, ours_speed)}
-    systems.update({name: ([fn(t) for t in texts], speed[name]) for name, fn in peers.items()})
+    systems.update({name: ([fn(t) for t in texts], rates[name]) for name, fn in peers.items()})
 
     long_idx = [i for i, t in enumerate(texts) if len(HAN.findall(t)) >= 8]
     print(f"Evaluation set: {len(rows)} sentences; {len(long_idx)} with at least 8 Han characters.\n")
@@ -187,7 +187,7 @@ def main():
         other, _ = classify(args.vern, args.pack, [line.split("\t", 1)[1] for line in converted.rstrip("\n").split("\n")])
         changed = sum(1 for a, b in zip(ours, other) if a != b)
         print(f"Script invariance ({config}): {changed} of {len(ours)} labels change.\n")
-    fastest_peer = max(v for k, v in speed.items() if k != "Vernacular langid")
+    fastest_peer = max(v for k, v in rates.items() if k != "Vernacular langid")
     print(f"Speed: ours / fastest peer = {ours_speed / fastest_peer:.1f}x (medians of 5 alternating rounds; "
           f"load average {os.getloadavg()[0]:.1f})\n")
 

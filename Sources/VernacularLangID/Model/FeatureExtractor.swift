@@ -2,11 +2,11 @@
 ///
 /// Dimension legend: B = 2^hashBits hashed n-gram buckets, M = lexicon markers, X = fixed shape
 /// features (`ShapeFeature`). A feature index is in [0, B + M + X):
-///   [0, B)        character 1..maxN-grams of the folded text, hashed; each bucket once per
-///                 sentence (value 1/sqrt(#distinct buckets)), so that a phrase said twenty
-///                 times weighs no more than once
+///   [0, B)        character 1..maxN-grams of the folded text, hashed (value 1/sqrt(#n-grams))
 ///   [B, B+M)      one per lexicon marker present (value 1, however often it occurs: the
-///                 marker counts go to the bucketed shape features instead)
+///                 counts go to the bucketed shape features instead). Counted per occurrence,
+///                 a phrase repeated twenty times had twenty times the marker weight and
+///                 came out `mixed`
 ///   [B+M, B+M+X)  bias, marker counts, English-word counts and their conjunctions (value 1)
 ///
 /// Before n-grams, the text is folded to one script (`ScriptFold`), Latin letters are lower-
@@ -89,15 +89,15 @@ struct FeatureExtractor: Sendable {
         var scratch = out.scratch
         var ngrams: [Int32] = out.ngrams, extras: [Int32] = out.extras
         out.scratch = []; out.ngrams = []; out.extras = []
-        var seen = Set<Int32>()
         let counts = withNormalized(capacity: text.utf8.count + 2, scratch: &scratch, { normalizer in
             for scalar in text.unicodeScalars { normalizer.push(scalar.value) }
             return true
         }, { s, counts in
             var counts = counts
-            _ = forEachFeature(of: s, counts: &counts,
-                               ngram: { if seen.insert($0).inserted { ngrams.append($0) } },
-                               marker: { if seen.insert(Int32(bucketCount) + $0).inserted { extras.append(Int32(bucketCount) + $0) } })
+            var sink = ListSink(markerBase: Int32(bucketCount), ngrams: ngrams, extras: extras)
+            _ = forEachFeature(of: s, counts: &counts, into: &sink)
+            ngrams = sink.ngrams
+            extras = sink.extras
             return counts
         })!
         let count = ngrams.count
@@ -112,7 +112,7 @@ struct FeatureExtractor: Sendable {
     /// Returns nil (and leaves `logits` undefined) when the bytes are not valid UTF-8.
     ///
     /// weights is (D, C) feature-major; `scratch` keeps the normalised text, `buckets` the n-gram
-    /// rows and `seen` a bit per bucket (all clear between calls).
+    /// rows and `seen` a bit per marker (all clear between calls).
     @inline(__always)
     func score(utf8 bytes: UnsafeBufferPointer<UInt8>, weights: UnsafeBufferPointer<Float>, classes c: Int,
                logits: UnsafeMutableBufferPointer<Float>, scratch: inout [UInt32], buckets: inout [Int32],
@@ -120,8 +120,7 @@ struct FeatureExtractor: Sendable {
         // A scalar takes at least one byte, so bytes + 2 (the edge spaces) bound the sequence.
         let needed = (bytes.count &+ 2) &* maxN
         if buckets.count < needed { buckets = [Int32](repeating: 0, count: max(needed, 1024)) }
-        // One bit per bucket and per marker.
-        let words = (bucketCount + markerCount + 63) / 64
+        let words = max((markerCount + 63) / 64, 1)  // one bit per marker
         if seen.count != words { seen = [UInt64](repeating: 0, count: words) }
         return seen.withUnsafeMutableBufferPointer { seen in
             buckets.withUnsafeMutableBufferPointer { rows in
@@ -147,29 +146,12 @@ struct FeatureExtractor: Sendable {
         // Hashing comes first, into `rows`: the weight rows are random reads from a table larger
         // than L2 (the profile's hot spot), and a tight loop of independent loads lets the CPU
         // overlap them.
-        // Each bucket once (as `extract`'s set does), marked in the `seen` bit set.
-        var k = 0
-        _ = forEachFeature(of: s, counts: &counts,
-                           ngram: { index in
-                               let word = Int(index) &>> 6, bit = UInt64(1) &<< UInt64(index & 63)
-                               if seen[word] & bit == 0 {
-                                   seen[word] |= bit
-                                   rows[k] = index
-                                   k &+= 1
-                               }
-                           },
-                           marker: { marker in
-                               let feature = bucketCount &+ Int(marker)
-                               let word = feature &>> 6, bit = UInt64(1) &<< UInt64(feature & 63)
-                               guard seen[word] & bit == 0 else { return }
-                               seen[word] |= bit
-                               let row = feature &* c
-                               for j in 0..<c { logits[j] += weights[row &+ j] }
-                           })
-        let count = k
-        // Clear for the next sentence: the buckets' words, then the markers' few words.
-        for j in 0..<count { seen[Int(rows[j]) &>> 6] = 0 }
-        for word in (bucketCount &>> 6)..<seen.count { seen[word] = 0 }
+        var sink = RowSink(rows: rows.baseAddress!, markerBase: bucketCount, classes: c, weights: weights.baseAddress!,
+                           logits: logits.baseAddress!, seen: seen.baseAddress!)
+        _ = forEachFeature(of: s, counts: &counts, into: &sink)
+        let count = sink.count
+        // Clear the markers' bits for the next sentence.
+        for word in 0..<seen.count { seen[word] = 0 }
         let v: Float = count > 0 ? 1 / Float(count).squareRoot() : 0
         if c == 4 {
             // The usual four classes: one 16-byte row per n-gram, summed in two registers.
@@ -201,11 +183,13 @@ struct FeatureExtractor: Sendable {
         }
     }
 
-    /// Walks the n-grams of a normalised sequence, calling `ngram` with each bucket and `marker`
-    /// with each lexicon marker found (counting markers into `counts`); returns the n-gram count.
+    /// Walks the n-grams of a normalised sequence, giving `sink` each bucket and each lexicon
+    /// marker found (counting markers into `counts`); returns the n-gram count. Generic over the
+    /// sink rather than taking closures, so that each path gets its own specialised loop with
+    /// direct calls (with closures the compiler outlined the walk and called through them).
     @inline(__always)
-    private func forEachFeature(of s: UnsafeBufferPointer<UInt32>, counts: inout TextCounts,
-                                ngram: (Int32) -> Void, marker: (Int32) -> Void) -> Int {
+    private func forEachFeature<Sink: FeatureSink>(of s: UnsafeBufferPointer<UInt32>, counts: inout TextCounts,
+                                                   into sink: inout Sink) -> Int {
         let n = s.count
         var ngrams = 0
         var clauses = ClauseEvidence()
@@ -222,10 +206,10 @@ struct FeatureExtractor: Sendable {
                 h ^= UInt64(s[i + order - 1])
                 h = h &* 0x0000_0100_0000_01B3
                 if order == 1, first == 0x20 || first == 0x2E || first == 0x2C { continue }
-                ngram(bucket(h &+ UInt64(order) &* 0xA24B_AED4_963E_E407))
+                sink.ngram(bucket(h &+ UInt64(order) &* 0xA24B_AED4_963E_E407))
                 ngrams += 1
                 if isMarkerStart, let index = markerTable.lookup(h) {
-                    marker(index)
+                    sink.marker(index)
                     switch markerKinds[Int(index)] {
                     case .cantonese: counts.cantoneseMarkers += 1; clauses.cantonese = true
                     case .swc: counts.swcMarkers += 1; clauses.swc = true
@@ -236,6 +220,61 @@ struct FeatureExtractor: Sendable {
         }
         clauses.close(into: &counts)
         return ngrams
+    }
+}
+
+/// Receives the features `FeatureExtractor.forEachFeature` finds.
+protocol FeatureSink {
+    mutating func ngram(_ bucket: Int32)
+    mutating func marker(_ index: Int32)
+}
+
+/// The reference path's sink: feature lists, each marker once.
+private struct ListSink: FeatureSink {
+    let markerBase: Int32
+    var ngrams: [Int32]
+    var extras: [Int32]
+    var seen = Set<Int32>()
+
+    init(markerBase: Int32, ngrams: [Int32], extras: [Int32]) {
+        self.markerBase = markerBase
+        self.ngrams = ngrams
+        self.extras = extras
+    }
+
+    mutating func ngram(_ bucket: Int32) {
+        ngrams.append(bucket)
+    }
+
+    mutating func marker(_ index: Int32) {
+        if seen.insert(markerBase + index).inserted { extras.append(markerBase + index) }
+    }
+}
+
+/// The fast path's sink: bucket rows into a buffer, marker rows straight into the logits, each
+/// marker once (bit set `seen`, cleared by the caller).
+private struct RowSink: FeatureSink {
+    let rows: UnsafeMutablePointer<Int32>
+    let markerBase: Int
+    let classes: Int
+    let weights: UnsafePointer<Float>
+    let logits: UnsafeMutablePointer<Float>
+    let seen: UnsafeMutablePointer<UInt64>
+    var count = 0
+
+    @inline(__always)
+    mutating func ngram(_ bucket: Int32) {
+        rows[count] = bucket
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func marker(_ index: Int32) {
+        let word = Int(index) &>> 6, bit = UInt64(1) &<< UInt64(index & 63)
+        guard seen[word] & bit == 0 else { return }
+        seen[word] |= bit
+        let row = (markerBase &+ Int(index)) &* classes
+        for j in 0..<classes { logits[j] += weights[row &+ j] }
     }
 }
 
