@@ -61,7 +61,8 @@ struct FeatureExtractor: Sendable {
     func bucket(_ raw: UInt64) -> Int32 {
         var h = raw ^ (raw >> 31)
         h = h &* 0x9E37_79B9_7F4A_7C15
-        return Int32(truncatingIfNeeded: h >> UInt64(64 - hashBits))
+        // A masking shift: 64 - hashBits is in 40...56, and `>>` would test for shifts of 64+.
+        return Int32(truncatingIfNeeded: h &>> UInt64(64 &- hashBits))
     }
 
     /// Normalises the scalars `feed` pushes into `scratch` (grown to `capacity`, which must be at
@@ -190,6 +191,8 @@ struct FeatureExtractor: Sendable {
     @inline(__always)
     private func forEachFeature<Sink: FeatureSink>(of s: UnsafeBufferPointer<UInt32>, counts: inout TextCounts,
                                                    into sink: inout Sink) -> Int {
+        // Wrapping arithmetic (&+, &*) throughout: indices are bounded by the sequence length,
+        // and the overflow checks were a fair share of this hot loop's instructions.
         let n = s.count
         var ngrams = 0
         var clauses = ClauseEvidence()
@@ -197,25 +200,30 @@ struct FeatureExtractor: Sendable {
             let first = s[i]
             var isMarkerStart = false
             if first < 0x10000 {
-                isMarkerStart = markerStarts[Int(first) >> 6] & (1 << (UInt64(first) & 63)) != 0
+                isMarkerStart = markerStarts[Int(first) &>> 6] & (1 &<< (UInt64(first) & 63)) != 0
             }
             if first == 0x2C { clauses.close(into: &counts) }
+            let skipUnigram = first == 0x20 || first == 0x2E || first == 0x2C
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for order in 1...maxN where i + order <= n {
+            let top = min(maxN, n &- i)
+            var order = 1
+            while order <= top {
                 // Incremental FNV-1a: the hash of s[i..<i+order] extends that of order-1.
-                h ^= UInt64(s[i + order - 1])
+                h ^= UInt64(s[i &+ order &- 1])
                 h = h &* 0x0000_0100_0000_01B3
-                if order == 1, first == 0x20 || first == 0x2E || first == 0x2C { continue }
-                sink.ngram(bucket(h &+ UInt64(order) &* 0xA24B_AED4_963E_E407))
-                ngrams += 1
-                if isMarkerStart, let index = markerTable.lookup(h) {
-                    sink.marker(index)
-                    switch markerKinds[Int(index)] {
-                    case .cantonese: counts.cantoneseMarkers += 1; clauses.cantonese = true
-                    case .swc: counts.swcMarkers += 1; clauses.swc = true
-                    case .shared: break
+                if order != 1 || !skipUnigram {
+                    sink.ngram(bucket(h &+ UInt64(order) &* 0xA24B_AED4_963E_E407))
+                    ngrams &+= 1
+                    if isMarkerStart, let index = markerTable.lookup(h) {
+                        sink.marker(index)
+                        switch markerKinds[Int(index)] {
+                        case .cantonese: counts.cantoneseMarkers &+= 1; clauses.cantonese = true
+                        case .swc: counts.swcMarkers &+= 1; clauses.swc = true
+                        case .shared: break
+                        }
                     }
                 }
+                order &+= 1
             }
         }
         clauses.close(into: &counts)
@@ -302,8 +310,8 @@ struct Normalizer {
     @inline(__always)
     private mutating func endWord() {
         if wordLength > 0 {
-            counts.latinWords += 1
-            if !wordHasUpper, wordLength >= 2 { counts.lowerWords += 1 }
+            counts.latinWords &+= 1
+            if !wordHasUpper, wordLength >= 2 { counts.lowerWords &+= 1 }
         }
         wordLength = 0; wordHasUpper = false
     }
@@ -313,7 +321,7 @@ struct Normalizer {
         var v = scalar
         if CharacterClass.isHan(v) {
             endWord()
-            counts.han += 1
+            counts.han &+= 1
             if v < 0x10000 {
                 let mapped = fold[Int(v)]
                 if mapped != 0 { v = mapped }
@@ -322,7 +330,7 @@ struct Normalizer {
             }
         } else if CharacterClass.isLatinLetter(v) {
             if CharacterClass.isUpperLatin(v) { wordHasUpper = true }
-            wordLength += 1
+            wordLength &+= 1
             if v >= 0xFF21 { v -= 0xFEE0 }  // full-width to ASCII
             if (0x41...0x5A).contains(v) || (0xC0...0xDE).contains(v) { v += 0x20 }
         } else if CharacterClass.isDigit(v) {
@@ -333,7 +341,7 @@ struct Normalizer {
             v = 0x20
         } else if CharacterClass.isOtherLetter(v) {
             endWord()
-            counts.otherLetters += 1
+            counts.otherLetters &+= 1
         } else if v == 0x27 || v == 0x2019 || v == 0x2D, wordLength > 0 {
             return  // don't, well-known: the apostrophe or hyphen stays inside the word
         } else {
@@ -425,22 +433,22 @@ enum UTF8Scalars {
         while i < n {
             let b0 = bytes[i]
             if b0 < 0x80 {
-                body(UInt32(b0)); i += 1
+                body(UInt32(b0)); i &+= 1
             } else if b0 < 0xC2 {
                 return false  // a continuation byte, or an overlong two-byte form
             } else if b0 < 0xE0 {
                 guard let c1 = continuation(i + 1) else { return false }
-                body(UInt32(b0 & 0x1F) << 6 | c1); i += 2
+                body(UInt32(b0 & 0x1F) &<< 6 | c1); i &+= 2
             } else if b0 < 0xF0 {
                 guard let c1 = continuation(i + 1), let c2 = continuation(i + 2) else { return false }
                 if b0 == 0xE0, c1 < 0x20 { return false }  // overlong
                 if b0 == 0xED, c1 >= 0x20 { return false }  // UTF-16 surrogate
-                body(UInt32(b0 & 0x0F) << 12 | c1 << 6 | c2); i += 3
+                body(UInt32(b0 & 0x0F) &<< 12 | c1 &<< 6 | c2); i &+= 3
             } else if b0 < 0xF5 {
                 guard let c1 = continuation(i + 1), let c2 = continuation(i + 2), let c3 = continuation(i + 3) else { return false }
                 if b0 == 0xF0, c1 < 0x10 { return false }  // overlong
                 if b0 == 0xF4, c1 >= 0x10 { return false }  // past U+10FFFF
-                body(UInt32(b0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3); i += 4
+                body(UInt32(b0 & 0x07) &<< 18 | c1 &<< 12 | c2 &<< 6 | c3); i &+= 4
             } else {
                 return false
             }
