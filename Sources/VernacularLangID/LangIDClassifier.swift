@@ -68,7 +68,8 @@ public struct LangIDClassifier: Sendable {
         let c = model.labels.count
         let counts = model.weights.withUnsafeBufferPointer { w in
             scratch.logits.withUnsafeMutableBufferPointer { logits in
-                model.extractor.score(utf8: bytes, weights: w, classes: c, logits: logits, scratch: &scratch.sequence)
+                model.extractor.score(utf8: bytes, weights: w, classes: c, logits: logits, scratch: &scratch.sequence,
+                                     buckets: &scratch.buckets, seen: &scratch.seen)
             }
         }
         guard let counts else { return Self.invalid }
@@ -94,6 +95,7 @@ public struct LangIDClassifier: Sendable {
             counts.han += c.han; counts.latinWords += c.latinWords; counts.lowerWords += c.lowerWords
             counts.otherLetters += c.otherLetters
             counts.cantoneseMarkers += c.cantoneseMarkers; counts.swcMarkers += c.swcMarkers
+            counts.cantoneseClauses += c.cantoneseClauses; counts.swcClauses += c.swcClauses
         }
         return LangIDPrediction(label: document.label, score: document.score, counts: counts)
     }
@@ -152,6 +154,8 @@ public struct LangIDClassifier: Sendable {
 public struct LangIDScratch {
     var logits: [Float]
     var sequence: [UInt32] = []
+    var buckets: [Int32] = []
+    var seen: [UInt64] = []
 
     init(classes: Int) {
         logits = [Float](repeating: 0, count: classes)

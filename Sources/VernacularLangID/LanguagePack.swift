@@ -73,6 +73,7 @@ public struct LanguagePack: Sendable, Equatable {
         struct Markers: Decodable {
             var cantonese: [String]
             var swc: [String]
+            var shared: [String]?
         }
     }
 
@@ -89,7 +90,7 @@ public struct LanguagePack: Sendable, Equatable {
         guard let node = try Yams.compose(yaml: text) else { throw LangIDError.badPack(path: url.path, reason: "empty file") }
         try StrictYAML.checkKeys(of: node, allowed: topKeys, file: url.path, section: "language pack")
         let nested: [(String, [String])] = [
-            ("markers", ["cantonese", "swc"]),
+            ("markers", ["cantonese", "swc", "shared"]),
             ("thresholds", LangIDThresholds.CodingKeys.allCases.map(\.rawValue)),
             ("training", LangIDTrainingOptions.CodingKeys.allCases.map(\.rawValue)),
         ]
@@ -102,7 +103,8 @@ public struct LanguagePack: Sendable, Equatable {
         }
         var markers: [LexiconMarker] = []
         var seen = Set<String>()
-        for (kind, list) in [(LexiconMarker.Kind.cantonese, file.markers.cantonese), (.swc, file.markers.swc)] {
+        for (kind, list) in [(LexiconMarker.Kind.cantonese, file.markers.cantonese), (.swc, file.markers.swc),
+                             (.shared, file.markers.shared ?? [])] {
             for word in list {
                 // One folded form per marker: 佢們 and 佢们 are the same feature.
                 let folded = ScriptFold.fold(word)

@@ -31,6 +31,13 @@ import Testing
         #expect(classifier.classify(sentence: line).label == .yue)
     }
 
+    @Test(arguments: [1, 5, 20])
+    func aRepeatedCantoneseSentenceStaysCantonese(_ times: Int) {
+        // Repetition must not turn Cantonese into `mixed`: each marker counts once per line.
+        let line = String(repeating: "佢哋話冇問題，聽日就開始。", count: times)
+        #expect(classifier.classify(sentence: line).label == .yue)
+    }
+
     @Test func smallLabelledSetConfusion() {
         var confusion: [LangIDLabel: [LangIDLabel: Int]] = [:]
         var correct = 0

@@ -13,6 +13,8 @@ import Testing
         Fixtures.labelled.map(\.1) + Fixtures.scriptPairs.flatMap { [$0.0, $0.1] } + [
             "ＯＫ啦，我哋 3點 見！", "佢send咗個file俾我😂", "𡃉𠻹嘢", "これは日本語です", "don't well-known",
             "  多   空格\t和\u{3000}全形空格  ", "A", "",
+            // Repeated markers count once (the fast path's bit set against the reference's set).
+            String(repeating: "佢哋話冇問題，聽日就開始。", count: 12), "哈哈哈哈哈哈哈哈",
         ]
     }
 
@@ -23,13 +25,16 @@ import Testing
         var reference = [Float](repeating: 0, count: c)
         var fast = [Float](repeating: 0, count: c)
         var sequence: [UInt32] = []
+        var buckets: [Int32] = []
+        var seen: [UInt64] = []
         for text in Self.texts {
             let referenceCounts = model.extractor.extract(Substring(text), into: &buffer)
             model.logits(buffer, into: &reference)
             let fastCounts = Array(text.utf8).withUnsafeBufferPointer { bytes in
                 model.weights.withUnsafeBufferPointer { w in
                     fast.withUnsafeMutableBufferPointer { out in
-                        model.extractor.score(utf8: bytes, weights: w, classes: c, logits: out, scratch: &sequence)
+                        model.extractor.score(utf8: bytes, weights: w, classes: c, logits: out, scratch: &sequence,
+                                              buckets: &buckets, seen: &seen)
                     }
                 }
             }

