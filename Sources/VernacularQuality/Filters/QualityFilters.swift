@@ -25,20 +25,29 @@ public struct QualityFilters: Sendable {
     public let skip: Set<QualityFilter>
     private let lineEndScalars: [[Unicode.Scalar]]
     private let stopwordScalars: [[Unicode.Scalar]]
+    private let topNgramLimits: [(n: Int, limit: Double)]
+    private let duplicateNgramLimits: [(n: Int, limit: Double)]
 
     public init(thresholds: QualityThresholds = QualityThresholds(), skip: Set<QualityFilter> = []) {
         self.thresholds = thresholds
         self.skip = skip
         lineEndScalars = thresholds.lineEndings.map { Array($0.unicodeScalars) }
         stopwordScalars = thresholds.stopwords.map { Array($0.unicodeScalars) }
+        // In increasing n: each n-gram pass narrows the starts the next one scans (NGramScan).
+        topNgramLimits = thresholds.maxTopNgramCharacterFraction.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        duplicateNgramLimits = thresholds.maxDuplicateNgramCharacterFraction.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// The first failed filter, or nil when the document passes them all.
     public func check(_ text: String) -> DropReason? {
-        let scalars = Array(text.unicodeScalars)
+        // Decoded once for every measure; UTF-8 bytes bound the scalar count.
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.utf8.count)
         var nonSpace = 0
         var letters = 0
-        for scalar in scalars where !CharacterKind.isWhitespace(scalar) {
+        for scalar in text.unicodeScalars {
+            scalars.append(scalar)
+            if CharacterKind.isWhitespace(scalar) { continue }
             nonSpace += 1
             if CharacterKind.isLetter(scalar) { letters += 1 }
         }
@@ -84,17 +93,16 @@ public struct QualityFilters: Sendable {
             }
         }
         guard enabled(.topNgram) || enabled(.duplicateNgram) else { return nil }
-        let units = TextUnits(text)
-        var table = NGramCounter(capacity: units.count)
+        var scan = NGramScan(TextUnits(scalars: scalars, expected: scalars.count))
         if enabled(.topNgram) {
-            for (n, limit) in thresholds.maxTopNgramCharacterFraction.sorted(by: { $0.key < $1.key }) {
-                let fraction = Self.topNgramCharacterFraction(units, n: n, table: &table)
+            for (n, limit) in topNgramLimits {
+                let fraction = scan.topFraction(n: n)
                 if fraction > limit { return above(.topNgram, fraction, limit, n: n) }
             }
         }
         if enabled(.duplicateNgram) {
-            for (n, limit) in thresholds.maxDuplicateNgramCharacterFraction.sorted(by: { $0.key < $1.key }) {
-                let fraction = Self.duplicateNgramCharacterFraction(units, n: n, table: &table)
+            for (n, limit) in duplicateNgramLimits {
+                let fraction = scan.duplicateFraction(n: n)
                 if fraction > limit { return above(.duplicateNgram, fraction, limit, n: n) }
             }
         }
