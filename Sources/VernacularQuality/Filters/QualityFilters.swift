@@ -41,15 +41,16 @@ public struct QualityFilters: Sendable {
     /// The first failed filter, or nil when the document passes them all.
     public func check(_ text: String) -> DropReason? {
         // Decoded once for every measure; UTF-8 bytes bound the scalar count.
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(text.utf8.count)
         var nonSpace = 0
         var letters = 0
-        for scalar in text.unicodeScalars {
-            scalars.append(scalar)
-            if CharacterKind.isWhitespace(scalar) { continue }
-            nonSpace += 1
-            if CharacterKind.isLetter(scalar) { letters += 1 }
+        let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: text.utf8.count) { buffer, count in
+            for scalar in text.unicodeScalars {
+                buffer.initializeElement(at: count, to: scalar)
+                count += 1
+                if CharacterKind.isWhitespace(scalar) { continue }
+                nonSpace += 1
+                if CharacterKind.isLetter(scalar) { letters += 1 }
+            }
         }
         if enabled(.tooShort), nonSpace < thresholds.minCharacters {
             return drop(.tooShort, "\(nonSpace) < \(thresholds.minCharacters) characters")
@@ -163,7 +164,8 @@ public struct QualityFilters: Sendable {
 
     /// Share of segments equal to an earlier one, and their share of all segments' characters.
     static func duplicateFractions(_ segments: [Range<Int>], in scalars: [Unicode.Scalar]) -> (Double, Double) {
-        guard !segments.isEmpty else { return (0, 0) }
+        // One segment cannot repeat another (most documents are a single paragraph).
+        guard segments.count > 1 else { return (0, 0) }
         // 64-bit hashes of the segments: a collision between two different lines of one document
         // is about 2^-64 per pair, far below any threshold's resolution.
         var seen = Set<UInt64>()

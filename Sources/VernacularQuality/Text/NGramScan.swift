@@ -80,29 +80,36 @@ struct NGramScan {
         }
         table.reset(capacity: units.count)
         let last = units.count - n
+        // Locals, so the loop borrows no part of `self` while it writes `repeated`.
+        let units = units
+        let candidates = candidates
+        let table = table
         var scanned = 0
-        for start32 in candidates {
-            let start = Int(start32)
-            if start > last { break }
-            scanned += 1
-            let entry = table.add(units.ngramHash(at: start, length: n), at: start)
-            if entry.count > 1 {
-                repeated[start] = true
-                repeated[entry.first] = true
+        units.ids.withUnsafeBufferPointer { ids in
+            repeated.withUnsafeMutableBufferPointer { repeated in
+                for start32 in candidates {
+                    let start = Int(start32)
+                    if start > last { break }
+                    scanned += 1
+                    let entry = table.add(TextUnits.ngramHash(ids, at: start, length: n), at: start)
+                    if entry.count > 1 {
+                        repeated[start] = true
+                        repeated[entry.first] = true
+                    }
+                    body(start, entry.count, entry.first, units)
+                }
             }
-            body(start, entry.count, entry.first, units)
         }
         // The repeated starts are among the scanned ones: keep them, in order, and clear the flags.
-        var kept = 0
+        var kept: [Int32] = []
         for position in 0..<scanned {
             let start = Int(candidates[position])
             if repeated[start] {
                 repeated[start] = false
-                candidates[kept] = candidates[position]
-                kept += 1
+                kept.append(candidates[position])
             }
         }
-        candidates.removeLast(candidates.count - kept)
+        self.candidates = kept
         narrowedBy = n
     }
 }

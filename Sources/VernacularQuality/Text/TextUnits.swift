@@ -54,6 +54,12 @@ public struct TextUnits: Sendable {
     /// Hash of units `start..<start+n`: order-sensitive, so 我食飯 and 飯食我 differ.
     @inline(__always)
     public func ngramHash(at start: Int, length n: Int) -> UInt64 {
+        ids.withUnsafeBufferPointer { Self.ngramHash($0, at: start, length: n) }
+    }
+
+    /// The same over borrowed ids, for loops that hash every start.
+    @inline(__always)
+    static func ngramHash(_ ids: UnsafeBufferPointer<UInt64>, at start: Int, length n: Int) -> UInt64 {
         var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(n)
         for index in start..<(start + n) {
             hash = (hash ^ ids[index]) &* 0xBF58_476D_1CE4_E5B9
