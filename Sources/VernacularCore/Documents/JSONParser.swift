@@ -150,21 +150,18 @@ public struct JSONParser {
         mutating func parseString() throws(JSONParseError) -> String {
             index += 1  // opening quote
             let start = index
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
-                    let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                    index += 1
-                    guard let string = String(validating: slice, as: UTF8.self) else {
-                        throw JSONParseError(offset: start, message: "invalid UTF-8 in a string")
-                    }
-                    return string
-                }
-                if byte == UInt8(ascii: "\\") { break }
-                if byte < 0x20 { throw error("control character in a string") }
-                index += 1
-            }
+            index = JSONBytes.firstSpecialByte(in: bytes, from: index)
             guard index < bytes.count else { throw error("unterminated string") }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                guard let string = String(validating: slice, as: UTF8.self) else {
+                    throw JSONParseError(offset: start, message: "invalid UTF-8 in a string")
+                }
+                return string
+            }
+            if byte < 0x20 { throw error("control character in a string") }
             return try parseEscapedString(from: start)
         }
 

@@ -46,11 +46,12 @@ public enum JSONWriter {
         var text = text
         text.withUTF8 { bytes in
             var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            while true {
+                let index = JSONBytes.firstSpecialByte(in: bytes, from: runStart)
+                guard index < bytes.count else { break }
                 if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
                 runStart = index + 1
+                let byte = bytes[index]
                 switch byte {
                 case UInt8(ascii: "\""): out.append(0x5C); out.append(0x22)
                 case UInt8(ascii: "\\"): out.append(0x5C); out.append(0x5C)

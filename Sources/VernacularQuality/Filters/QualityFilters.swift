@@ -25,22 +25,32 @@ public struct QualityFilters: Sendable {
     public let skip: Set<QualityFilter>
     private let lineEndScalars: [[Unicode.Scalar]]
     private let stopwordScalars: [[Unicode.Scalar]]
+    private let topNgramLimits: [(n: Int, limit: Double)]
+    private let duplicateNgramLimits: [(n: Int, limit: Double)]
 
     public init(thresholds: QualityThresholds = QualityThresholds(), skip: Set<QualityFilter> = []) {
         self.thresholds = thresholds
         self.skip = skip
         lineEndScalars = thresholds.lineEndings.map { Array($0.unicodeScalars) }
         stopwordScalars = thresholds.stopwords.map { Array($0.unicodeScalars) }
+        // In increasing n: each n-gram pass narrows the starts the next one scans (NGramScan).
+        topNgramLimits = thresholds.maxTopNgramCharacterFraction.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        duplicateNgramLimits = thresholds.maxDuplicateNgramCharacterFraction.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// The first failed filter, or nil when the document passes them all.
     public func check(_ text: String) -> DropReason? {
-        let scalars = Array(text.unicodeScalars)
+        // Decoded once for every measure; UTF-8 bytes bound the scalar count.
         var nonSpace = 0
         var letters = 0
-        for scalar in scalars where !CharacterKind.isWhitespace(scalar) {
-            nonSpace += 1
-            if CharacterKind.isLetter(scalar) { letters += 1 }
+        let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: text.utf8.count) { buffer, count in
+            for scalar in text.unicodeScalars {
+                buffer.initializeElement(at: count, to: scalar)
+                count += 1
+                if CharacterKind.isWhitespace(scalar) { continue }
+                nonSpace += 1
+                if CharacterKind.isLetter(scalar) { letters += 1 }
+            }
         }
         if enabled(.tooShort), nonSpace < thresholds.minCharacters {
             return drop(.tooShort, "\(nonSpace) < \(thresholds.minCharacters) characters")
@@ -84,17 +94,16 @@ public struct QualityFilters: Sendable {
             }
         }
         guard enabled(.topNgram) || enabled(.duplicateNgram) else { return nil }
-        let units = TextUnits(text)
-        var table = NGramCounter(capacity: units.count)
+        var scan = NGramScan(TextUnits(scalars: scalars, expected: scalars.count))
         if enabled(.topNgram) {
-            for (n, limit) in thresholds.maxTopNgramCharacterFraction.sorted(by: { $0.key < $1.key }) {
-                let fraction = Self.topNgramCharacterFraction(units, n: n, table: &table)
+            for (n, limit) in topNgramLimits {
+                let fraction = scan.topFraction(n: n)
                 if fraction > limit { return above(.topNgram, fraction, limit, n: n) }
             }
         }
         if enabled(.duplicateNgram) {
-            for (n, limit) in thresholds.maxDuplicateNgramCharacterFraction.sorted(by: { $0.key < $1.key }) {
-                let fraction = Self.duplicateNgramCharacterFraction(units, n: n, table: &table)
+            for (n, limit) in duplicateNgramLimits {
+                let fraction = scan.duplicateFraction(n: n)
                 if fraction > limit { return above(.duplicateNgram, fraction, limit, n: n) }
             }
         }
@@ -155,7 +164,8 @@ public struct QualityFilters: Sendable {
 
     /// Share of segments equal to an earlier one, and their share of all segments' characters.
     static func duplicateFractions(_ segments: [Range<Int>], in scalars: [Unicode.Scalar]) -> (Double, Double) {
-        guard !segments.isEmpty else { return (0, 0) }
+        // One segment cannot repeat another (most documents are a single paragraph).
+        guard segments.count > 1 else { return (0, 0) }
         // 64-bit hashes of the segments: a collision between two different lines of one document
         // is about 2^-64 per pair, far below any threshold's resolution.
         var seen = Set<UInt64>()
