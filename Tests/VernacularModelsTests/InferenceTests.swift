@@ -68,7 +68,10 @@ import VernacularEngine
         #expect(result.tokens == stream.count - 1)
         #expect(Swift.abs(result.negativeLogLikelihood - direct.reduce(0, +)) < 1e-3)
         #expect(result.bytes == 10 && result.chars == 8)
-        #expect(Swift.abs(result.tokenPerplexity - exp(direct.reduce(0, +) / 8)) < 1e-3)
+        // Relative: float32 passes by different kernels (cached windows vs one pass) differ in
+        // the last bits, and a random model's perplexity is near its vocabulary size.
+        let directPerplexity = exp(direct.reduce(0, +) / 8)
+        #expect(Swift.abs(result.tokenPerplexity - directPerplexity) / directPerplexity < 1e-5)
     }
 
     @Test func longStreamsAreScoredOnceAcrossWindows() throws {
