@@ -27,13 +27,16 @@ enum MojibakeRepair {
 
     /// Cheap test on the bytes: the lead byte of a three- or four-byte UTF-8 character
     /// (0xE0-0xF4) read as Windows-1252 is one of à..ô, whose own UTF-8 is 0xC3 0xA0-0xB4.
+    /// Runs on every document, so it reads the contiguous bytes rather than the `utf8` view.
     static func mayHoldMojibake(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if previous == 0xC3, (0xA0...0xB4).contains(byte) { return true }
-            previous = byte
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count > 1 else { return false }
+            for index in 0..<bytes.count - 1 where bytes[index] == 0xC3 {
+                if (0xA0...0xB4).contains(bytes[index + 1]) { return true }
+            }
+            return false
         }
-        return false
     }
 
     /// Appends the run with each qualifying sequence decoded; returns how many were.

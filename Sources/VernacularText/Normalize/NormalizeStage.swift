@@ -98,7 +98,7 @@ public struct NormalizeStage: Stage {
 
     public func process(_ document: inout Document, counters: inout StageCounters) throws -> Verdict {
         let (text, changes) = try normalize(document.text)
-        if !text.utf8.elementsEqual(document.text.utf8) {
+        if changes.changed {
             counters.add(NormalizeCounter.changedDocuments)
             document.text = text
         }
@@ -114,7 +114,7 @@ public struct NormalizeStage: Stage {
             counters.add(NormalizeCounter.openccDocuments)
             counters.add(NormalizeCounter.openccCharacters, changes.scriptConverted)
         }
-        if config.dropEmpty, text.isEmpty { return .drop(DropReason("empty_after_normalize")) }
+        if config.dropEmpty, text.utf8.isEmpty { return .drop(DropReason("empty_after_normalize")) }
         return .keep
     }
 
@@ -127,9 +127,12 @@ public struct NormalizeStage: Stage {
         public var mojibakeRepaired = 0
         /// Characters OpenCC changed.
         public var scriptConverted = 0
+        /// The output differs from the input in some byte (a dropped leading space, for one,
+        /// has no counter of its own).
+        public var changed = false
     }
 
-    /// The normalised text and what changed.
+    /// The normalised text and what changed. Unchanged text comes back as the same string.
     public func normalize(_ original: String) throws -> (String, Changes) {
         var changes = Changes()
         var input = original
@@ -138,23 +141,27 @@ public struct NormalizeStage: Stage {
             input = repair.text
             changes.mojibakeRepaired = repair.repairedCharacters
         }
+        // Most documents are already in the form asked for: Foundation (a round trip through
+        // NSString, once half of this stage's time) runs only when the quick check cannot tell.
         var text = input
         switch config.unicode {
         case .none: break
-        case .nfc: text = input.precomposedStringWithCanonicalMapping
-        case .nfkc: text = input.precomposedStringWithCompatibilityMapping
+        case .nfc where !UnicodeQuickCheck.isNFC(input): text = input.precomposedStringWithCanonicalMapping
+        case .nfkc where !UnicodeQuickCheck.isNFKC(input): text = input.precomposedStringWithCompatibilityMapping
+        case .nfc, .nfkc: break
         }
         // String == compares canonically equivalent text as equal, so compare the bytes.
-        changes.unicodeForm = !text.utf8.elementsEqual(input.utf8)
+        changes.unicodeForm = !UTF8Bytes.same(text, input)
 
-        var scalars = String.UnicodeScalarView()
+        // Built as UTF-8 bytes: appending to a String.UnicodeScalarView costs more than the loop.
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
         var evidence = ScriptEvidence()
         let tables = script?.tables
         var pendingSpace = false
         var newlines = 0
         for scalar in text.unicodeScalars {
-            var scalar = scalar
-            let value = scalar.value
+            var value = scalar.value
             if config.removeInvisible, Self.isInvisible(value) {
                 changes.invisibleRemoved += 1
                 continue
@@ -163,41 +170,56 @@ public struct NormalizeStage: Stage {
                 let isAlphanumeric = (0xFF10...0xFF19).contains(value) || (0xFF21...0xFF3A).contains(value)
                     || (0xFF41...0xFF5A).contains(value)
                 if isAlphanumeric ? config.fullwidthAlphanumerics : config.fullwidthPunctuation {
-                    scalar = Unicode.Scalar(value - 0xFEE0)!
+                    value -= 0xFEE0
                     changes.widthFolded += 1
                 }
             }
             // Han characters are never folded, removed or whitespace: tally them as they pass.
             if value >= ScriptTables.range.lowerBound, let tables { tables.tally(value, into: &evidence) }
             guard config.collapseWhitespace else {
-                scalars.append(scalar)
+                UTF8Bytes.append(value, to: &output)
                 continue
             }
-            switch scalar {
-            case " ", "\t":
+            switch value {
+            case 0x20, 0x09:
                 if pendingSpace { changes.whitespaceRuns += 1 }
                 pendingSpace = true
-            case "\n":
+            case 0x0A:
                 if pendingSpace { changes.whitespaceRuns += 1 }  // trailing space cut
                 pendingSpace = false
                 newlines += 1
             default:
                 if newlines > 0 {
                     if newlines > 2 { changes.whitespaceRuns += 1 }
-                    if !scalars.isEmpty { scalars.append(contentsOf: String(repeating: "\n", count: min(newlines, 2)).unicodeScalars) }
+                    if !output.isEmpty {
+                        output.append(0x0A)
+                        if newlines > 1 { output.append(0x0A) }
+                    }
                     newlines = 0
-                } else if pendingSpace, !scalars.isEmpty {
-                    scalars.append(" ")
+                } else if pendingSpace, !output.isEmpty {
+                    output.append(0x20)
                 }
                 pendingSpace = false
-                scalars.append(scalar)
+                UTF8Bytes.append(value, to: &output)
             }
         }
-        var output = String(scalars)
+        var result: String?
         if let script, let step = script.step(for: evidence) {
-            (output, changes.scriptConverted) = try script.apply(step, to: output)
+            switch step {
+            case .hongKongVariants:
+                changes.scriptConverted = script.tables.replaceHongKongVariants(in: &output)
+            case .openCC:
+                let converted: String
+                (converted, changes.scriptConverted) = try script.apply(step, to: String(decoding: output, as: UTF8.self))
+                result = converted
+            }
         }
-        return (output, changes)
+        if let result {
+            changes.changed = !UTF8Bytes.same(result, original)
+            return (changes.changed ? result : original, changes)
+        }
+        changes.changed = !output.withUnsafeBufferPointer { UTF8Bytes.same(original, $0) }
+        return (changes.changed ? String(decoding: output, as: UTF8.self) : original, changes)
     }
 
     static func isInvisible(_ value: UInt32) -> Bool {

@@ -38,17 +38,40 @@ struct ScriptTables: Sendable {
 
     /// The text with Hong Kong variant forms (what `t2hk.json` does) and how many characters changed.
     func hongKongVariants(of text: String) -> (String, Int) {
-        var scalars = String.UnicodeScalarView()
+        var bytes = Array(text.utf8)
+        let changed = replaceHongKongVariants(in: &bytes)
+        return changed == 0 ? (text, 0) : (String(decoding: bytes, as: UTF8.self), changed)
+    }
+
+    /// Rewrites UTF-8 text to Hong Kong variant forms in place; returns how many characters changed.
+    func replaceHongKongVariants(in bytes: inout [UInt8]) -> Int {
         var changed = 0
-        for scalar in text.unicodeScalars {
-            if let form = hongKongForms[scalar.value] {
-                scalars.append(form)
-                changed += 1
-            } else {
-                scalars.append(scalar)
+        var rewritten: [UInt8] = []
+        var copied = 0
+        bytes.withUnsafeBufferPointer { input in
+            var index = 0
+            while index < input.count {
+                let lead = input[index]
+                // Every character of the range (U+3400-9FFF) is three bytes led by 0xE3-0xE9; a
+                // continuation byte is never one of those, so any such byte starts a character.
+                guard lead >= 0xE3, lead <= 0xE9, index + 2 < input.count else {
+                    index += 1
+                    continue
+                }
+                let value = UInt32(lead & 0x0F) << 12 | UInt32(input[index + 1] & 0x3F) << 6 | UInt32(input[index + 2] & 0x3F)
+                if Self.range.contains(value), Self.bit(hongKongVariants, value), let form = hongKongForms[value] {
+                    if changed == 0 { rewritten.reserveCapacity(input.count + 8) }
+                    rewritten.append(contentsOf: input[copied..<index])
+                    UTF8Bytes.append(form.value, to: &rewritten)
+                    copied = index + 3
+                    changed += 1
+                }
+                index += 3
             }
+            if changed > 0 { rewritten.append(contentsOf: input[copied...]) }
         }
-        return (String(scalars), changed)
+        if changed > 0 { bytes = rewritten }
+        return changed
     }
 
     /// Adds what one scalar says about a document's script.
