@@ -140,3 +140,16 @@ import Testing
         #expect(t.encode("e\u{301}") == [3])
     }
 }
+
+@Suite struct NFCQuickCheckTests {
+    @Test func cjkToneMarksGoThroughFoundation() {
+        // U+302B then U+302A are combining marks NFC reorders (classes 228 and 218): the quick
+        // check must not call the text normalised.
+        let marks = "\u{9F8D}\u{302B}\u{302A}"
+        // (String == is canonical equivalence, so compare the scalars.)
+        #expect(Array(NFC.normalize(marks).unicodeScalars) != Array(marks.unicodeScalars))
+        #expect(!NFC.isTriviallyNormalized(marks.unicodeScalars.map(\.value)))
+        // CJK punctuation and ideographs around them still pass.
+        #expect(NFC.isTriviallyNormalized("「佢哋」。".unicodeScalars.map(\.value)))
+    }
+}
