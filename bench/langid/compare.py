@@ -8,7 +8,9 @@ Needs `pip install canto-filter==1.1.4 cantonesedetect==1.1.2` and a release bui
 (`swift build -c release --product vern`). Everything runs pinned to one core (the same one).
 Peers are timed in-process (2 passes over the set); ours is timed end to end through
 `vern langid classify` (process start, model load, reading stdin from a file, writing stdout) on
-the set repeated 20 times, so our figure includes costs the peers' figures do not. The three are
+the set repeated --repeat times (default 100: about 590,000 lines, so the 0.03 s start-up weighs
+under 3%, as it does on a corpus; with 20 repeats it was 13%), so our figure still includes
+costs the peers' figures do not. The three are
 timed back to back in each of 5 rounds and each figure is the median of its 5.
 
 Gold label `undecidable` (prepare_data.py, rule 1) is left out of the yue/zh precision and
@@ -23,7 +25,7 @@ import time
 
 LABELS = ["yue", "zh", "en", "mixed", "other"]
 GOLD = LABELS + ["undecidable"]
-REPEAT = 20
+REPEAT = 100
 PEER_PASSES = 2
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
@@ -57,22 +59,22 @@ def peer_functions():
             "cantonesedetect 1.1.2": lambda t: detect_map.get(str(detector.judge(t)), "mixed")}
 
 
-def speeds(vern, pack, texts, peers, scratch, rounds=5):
+def speeds(vern, pack, texts, peers, scratch, repeat=REPEAT, rounds=5):
     """Sentences/s of each system, the median of `rounds` rounds; every round times ours, then
     each peer, back to back, so a change in machine load falls on all of them alike.
 
-    Ours: the whole `vern langid classify` command over the set repeated REPEAT times, with
+    Ours: the whole `vern langid classify` command over the set repeated `repeat` times, with
     standard input a file (fed through a pipe by this Python process, the writing would run on
     the same pinned core and be charged to us). Peers: in-process, no I/O, PEER_PASSES passes."""
     with open(scratch, "w", encoding="utf-8") as f:
-        f.write("".join(t + "\n" for t in texts * REPEAT))
+        f.write("".join(t + "\n" for t in texts * repeat))
     rates = {"Vernacular langid": []}
     rates.update({name: [] for name in peers})
     for _ in range(rounds):
         with open(scratch, "rb") as stdin:
             start = time.perf_counter()
             subprocess.run([vern, "langid", "classify", "--pack", pack], stdin=stdin, stdout=subprocess.DEVNULL, check=True)
-            rates["Vernacular langid"].append(len(texts) * REPEAT / (time.perf_counter() - start))
+            rates["Vernacular langid"].append(len(texts) * repeat / (time.perf_counter() - start))
         for name, fn in peers.items():
             start = time.perf_counter()
             for _ in range(PEER_PASSES):
@@ -104,6 +106,7 @@ def main():
     ap.add_argument("--pack", default="langs/yue.yaml")
     ap.add_argument("--vern", default=".build/release/vern")
     ap.add_argument("--core", type=int, default=0, help="the one core every system runs on")
+    ap.add_argument("--repeat", type=int, default=REPEAT, help="copies of the set in our timed input")
     ap.add_argument("--pred", default="bench/out/langid/pred-ours.tsv")
     args = ap.parse_args()
 
@@ -115,7 +118,7 @@ def main():
     with open(args.pred, "w", encoding="utf-8") as f:
         f.writelines(f"{l}\t{s}\n" for l, s in zip(ours, scores))
     peers = peer_functions()
-    rates = speeds(args.vern, args.pack, texts, peers, args.pred + ".timing-input")
+    rates = speeds(args.vern, args.pack, texts, peers, args.pred + ".timing-input", repeat=args.repeat)
     ours_speed = rates["Vernacular langid"]
     systems = {"Vernacular langid": (ours, ours_speed)}
     systems.update({name: ([fn(t) for t in texts], rates[name]) for name, fn in peers.items()})
