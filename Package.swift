@@ -78,7 +78,7 @@ let package = Package(
         // model and the run report.
         .target(
             name: "VernacularQuality",
-            dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["VernacularCore", "VernacularText", .product(name: "Yams", package: "Yams")]
         ),
         // Packing token shards for training: Megatron indexed datasets (.bin/.idx), writer and reader.
         .target(name: "VernacularPack", dependencies: ["VernacularCore", "VernacularTokenizer", "VernacularWeights"]),

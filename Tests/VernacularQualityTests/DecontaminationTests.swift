@@ -39,6 +39,27 @@ import VernacularCore
         #expect(try stage.process(&thirteen, counters: &counters) != .keep)
     }
 
+    @Test func copiesInAnotherScriptOrVariantFormStillMatch() throws {
+        // The item is written with 說 and 搵; the normalize stage turns a corpus copy into Hong
+        // Kong forms (説, 揾), and a forum repost may be in Simplified. Compared as they are,
+        // neither copy shares 13 characters with the item.
+        let folder = try Folder()
+        let path = try folder.write("hkcanto-eval.jsonl", """
+            {"id": "q5", "question": "阿明話佢搵工搵咗三個月，佢話說英文嘅工作最難搵，說唔定要再搵多一個月先搵到。"}
+            """)
+        let variants = "阿明話佢揾工揾咗三個月，佢話説英文嘅工作最難揾，説唔定要再揾多一個月先揾到。"
+        let simplified = "阿明话佢揾工揾咗三个月，佢话说英文嘅工作最难揾，说唔定要再揾多一个月先揾到。"
+        for text in [variants, simplified] {
+            let plain = try DecontaminateStage(config: DecontaminateConfig(benchmarks: [path], matchNormalized: false))
+            let folded = try DecontaminateStage(config: DecontaminateConfig(benchmarks: [path]))
+            var counters = StageCounters()
+            var document = Document(id: "a", text: text, source: "t")
+            #expect(try plain.process(&document, counters: &counters) == .keep)
+            #expect(try folded.process(&document, counters: &counters) == .drop(DropReason("benchmark_overlap", detail: "hkcanto-eval#q5")))
+            #expect(document.text == text)  // matching never rewrites the document
+        }
+    }
+
     @Test func shortFieldsMatchWholeAndTinyOnesAreSkipped() throws {
         var index = BenchmarkIndex()
         index.add(BenchmarkItem(benchmark: "b", id: "1"), texts: ["邊個係第一任特首？", "以上皆是"])

@@ -80,7 +80,7 @@ public struct BenchmarkIndex: Sendable {
     /// Reads evaluation sets: `.jsonl` (one object per line), `.json` (an array of objects, or
     /// an object holding one) or `.csv` (a header row naming the fields). `fields` name the
     /// text to index; a field holding an array (choices) indexes each string in it.
-    public mutating func load(path: String, fields: [String]) throws {
+    public mutating func load(path: String, fields: [String], transform: (String) throws -> String = { $0 }) throws {
         let url = URL(fileURLWithPath: path)
         let benchmark = url.deletingPathExtension().lastPathComponent
         let data: Data
@@ -143,7 +143,7 @@ public struct BenchmarkIndex: Sendable {
             throw BenchmarkFileError(path: path, record: nil, message: "unknown format (expected .jsonl, .json or .csv)")
         }
         for record in records {
-            let texts = fields.flatMap { record.fields[$0] ?? [] }
+            let texts = try fields.flatMap { record.fields[$0] ?? [] }.map(transform)
             guard !texts.isEmpty else {
                 throw BenchmarkFileError(path: path, record: record.number,
                                          message: "none of the fields \(fields.joined(separator: ", ")) is present")

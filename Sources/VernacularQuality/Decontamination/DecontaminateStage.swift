@@ -1,4 +1,5 @@
 import VernacularCore
+import VernacularText
 
 /// Options of the `decontaminate` stage.
 public struct DecontaminateConfig: Sendable, Codable, Equatable, KnownKeys {
@@ -15,17 +16,24 @@ public struct DecontaminateConfig: Sendable, Codable, Equatable, KnownKeys {
     /// Fields shorter than n units are matched whole from this many units up.
     public var minItemUnits: Int
 
+    /// Compare documents and evaluation items after the same normalisation (the normalize
+    /// stage's defaults: Unicode NFC, widths, Hong Kong Traditional forms), so that a copy
+    /// differing only in script or variant forms (Simplified, 說/説, 搵/揾) still matches. The
+    /// documents themselves are not changed.
+    public var matchNormalized: Bool
+
     public init(benchmarks: [String] = [], action: Action = .drop, n: Int = 13,
-                fields: [String] = ["question", "choices"], minItemUnits: Int = 8) {
+                fields: [String] = ["question", "choices"], minItemUnits: Int = 8, matchNormalized: Bool = true) {
         self.benchmarks = benchmarks
         self.action = action
         self.n = n
         self.fields = fields
         self.minItemUnits = minItemUnits
+        self.matchNormalized = matchNormalized
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case benchmarks, action, n, fields, minItemUnits = "min_item_units"
+        case benchmarks, action, n, fields, minItemUnits = "min_item_units", matchNormalized = "match_normalized"
     }
     public static var knownKeys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
@@ -37,6 +45,7 @@ public struct DecontaminateConfig: Sendable, Codable, Equatable, KnownKeys {
         n = try c.decodeIfPresent(Int.self, forKey: .n) ?? d.n
         fields = try c.decodeIfPresent([String].self, forKey: .fields) ?? d.fields
         minItemUnits = try c.decodeIfPresent(Int.self, forKey: .minItemUnits) ?? d.minItemUnits
+        matchNormalized = try c.decodeIfPresent(Bool.self, forKey: .matchNormalized) ?? d.matchNormalized
         guard !benchmarks.isEmpty else {
             throw DecodingError.dataCorruptedError(forKey: .benchmarks, in: c, debugDescription: "must list at least one evaluation file")
         }
@@ -62,21 +71,29 @@ public struct DecontaminateStage: Stage {
     public let name = "decontaminate"
     public let config: DecontaminateConfig
     public let index: BenchmarkIndex
+    /// The normalisation documents are compared under (the index holds items normalised the
+    /// same way); nil compares texts as they are.
+    let matching: NormalizeStage?
 
-    public init(config: DecontaminateConfig, index: BenchmarkIndex) {
+    public init(config: DecontaminateConfig, index: BenchmarkIndex, matching: NormalizeStage? = nil) {
         self.config = config
         self.index = index
+        self.matching = matching
     }
 
     /// Builds the index from the configured files.
     public init(config: DecontaminateConfig) throws {
+        let matching = config.matchNormalized ? try NormalizeStage() : nil
         var index = BenchmarkIndex(n: config.n, minItemUnits: config.minItemUnits)
-        for path in config.benchmarks { try index.load(path: path, fields: config.fields) }
-        self.init(config: config, index: index)
+        for path in config.benchmarks {
+            try index.load(path: path, fields: config.fields) { text in try matching?.normalize(text).0 ?? text }
+        }
+        self.init(config: config, index: index, matching: matching)
     }
 
     public func process(_ document: inout Document, counters: inout StageCounters) throws -> Verdict {
-        guard let item = index.firstMatch(in: document.text) else { return .keep }
+        let text = try matching?.normalize(document.text).0 ?? document.text
+        guard let item = index.firstMatch(in: text) else { return .keep }
         counters.add(DecontaminateCounter.contaminated)
         counters.add(DecontaminateCounter.benchmark(item.benchmark))
         switch config.action {
