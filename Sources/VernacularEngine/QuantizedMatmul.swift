@@ -1,31 +1,40 @@
 import CMLX
 
-/// A (N, K) weight stored as 8-bit blocks (32 weights share a float scale) for decoding, where
-/// reading the weights is the whole cost of a matrix-vector product.
-public struct Q8Weight: @unchecked Sendable {
+/// A (N, K) weight stored in blocks of 32 for decoding, where reading the weights is the whole
+/// cost of a matrix-vector product: 8 bits (a float scale per block, 1.125 bytes per weight) or
+/// 4 bits (scale and minimum per block, 0.75 bytes per weight; exact for weights that were
+/// stored in 4 bits, whose values lie on 16 levels per block).
+public struct BlockQuantizedWeight: @unchecked Sendable {
     // @unchecked: the blocks are an immutable MLX array.
     public let blocks: MLXArray
     public let outputs: Int
     public let inputs: Int
+    public let bits: Int
 
-    /// Quantises a float weight (N, K); K must be a multiple of 32.
-    public init(_ weight: MLXArray) throws {
-        guard weight.ndim == 2 else { throw EngineError("q8 weights must be 2-D, got \(weight.shape)") }
+    /// Quantises a float weight (N, K); K must be a multiple of 32, `bits` 8 or 4.
+    public init(_ weight: MLXArray, bits: Int = 8) throws {
+        guard weight.ndim == 2 else { throw EngineError("quantised weights must be 2-D, got \(weight.shape)") }
+        guard bits == 8 || bits == 4 else { throw EngineError("block quantisation takes 8 or 4 bits, not \(bits)") }
         outputs = weight.dim(0)
         inputs = weight.dim(1)
-        blocks = try produce { vx_q8_quantize(weight.handle, $0) }
+        self.bits = bits
+        blocks = try produce { vx_quantize_blocks(weight.handle, Int32(bits), $0) }
     }
 
     /// Whether a (N, K) weight can be quantised this way.
     public static func supports(_ weight: MLXArray) -> Bool { weight.ndim == 2 && weight.dim(1) % 32 == 0 }
 }
 
-/// x (..., K) · Wᵀ with W quantised: (..., N). Our AVX2 kernel; no gradient.
-public func q8Matmul(_ x: MLXArray, _ weight: Q8Weight) throws -> MLXArray {
-    try produce { vx_q8_matmul(x.handle, weight.blocks.handle, Int32(weight.outputs), Int32(weight.inputs), $0) }
+/// x (..., K) · Wᵀ with W block-quantised: (..., N). Our AVX2 kernel (x is quantised to 8-bit
+/// blocks on the way); no gradient.
+public func quantizedMatmul(_ x: MLXArray, _ weight: BlockQuantizedWeight) throws -> MLXArray {
+    try produce {
+        vx_quantized_matmul(x.handle, weight.blocks.handle, Int32(weight.outputs), Int32(weight.inputs), Int32(weight.bits), $0)
+    }
 }
 
-/// Relative difference between the AVX2 dot product and the plain reference for K inputs.
+/// Largest relative difference between the AVX2 dot products (8- and 4-bit) and the plain
+/// references for K inputs, and between 4-bit blocks and the 16-level values they store.
 public func q8KernelSelfTest(inputs: Int) throws -> Float {
     var difference: Float = 0
     guard vx_q8_selftest(Int32(inputs), &difference) == 0 else { throw EngineError.last() }

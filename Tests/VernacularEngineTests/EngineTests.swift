@@ -71,7 +71,7 @@ import Testing
         for rows in [1, 3] {
             let x = try randomNormal([1, rows, k], seed: 4)
             let exact = try matmul(x, transposedLast(weight)).asFloats()
-            let quantised = try q8Matmul(x, Q8Weight(weight)).asFloats()
+            let quantised = try quantizedMatmul(x, BlockQuantizedWeight(weight)).asFloats()
             #expect(quantised.count == rows * n)
             let scale = exact.map { Swift.abs($0) }.max()!
             let worst = zip(exact, quantised).map { Swift.abs($0 - $1) }.max()!
@@ -85,14 +85,39 @@ import Testing
         let weight = try randomNormal([n, k], seed: 8)
         let x = try randomNormal([1, 1, k], seed: 9)
         let exact = try matmul(x, transposedLast(weight)).asFloats()
-        let quantised = try q8Matmul(x, Q8Weight(weight)).asFloats()
+        let quantised = try quantizedMatmul(x, BlockQuantizedWeight(weight)).asFloats()
         let scale = exact.map { Swift.abs($0) }.max()!
         #expect(zip(exact, quantised).map { Swift.abs($0 - $1) }.max()! / scale < 0.02)
     }
 
+    @Test func fourBitBlocksHoldWeightsStoredInFourBitsExactly() throws {
+        // A weight as a dequantised Q4 file gives it: per block of 32, 16 levels m + d·q.
+        let n = 64, k = 128
+        var values = [Float](repeating: 0, count: n * k)
+        for row in 0..<n {
+            for block in 0..<(k / 32) {
+                let d = Float(0.01) * Float(1 + (row + block) % 4), m = Float(-0.08) * Float(1 + block % 2)
+                for j in 0..<32 { values[row * k + block * 32 + j] = m + d * Float((row * 3 + j * 7 + block) % 16) }
+                values[row * k + block * 32] = m
+                values[row * k + block * 32 + 1] = m + 15 * d
+            }
+        }
+        let weight = try MLXArray(values, [n, k])
+        let x = try randomNormal([1, 1, k], seed: 12)
+        let exact = try matmul(x, transposedLast(weight)).asFloats()
+        let fourBit = try quantizedMatmul(x, BlockQuantizedWeight(weight, bits: 4)).asFloats()
+        let eightBit = try quantizedMatmul(x, BlockQuantizedWeight(weight, bits: 8)).asFloats()
+        let scale = exact.map { Swift.abs($0) }.max()!
+        // Only x's 8-bit rounding is left: 4-bit blocks are at least as close as 8-bit ones.
+        let worst4 = zip(exact, fourBit).map { Swift.abs($0 - $1) }.max()! / scale
+        let worst8 = zip(exact, eightBit).map { Swift.abs($0 - $1) }.max()! / scale
+        #expect(worst4 < 0.01 && worst4 <= worst8 * 1.01, "4-bit \(worst4), 8-bit \(worst8)")
+        #expect(throws: EngineError.self) { try BlockQuantizedWeight(weight, bits: 5) }
+    }
+
     @Test func mismatchedShapesThrow() throws {
-        let weight = try Q8Weight(randomNormal([8, 64], seed: 1))
-        #expect(throws: EngineError.self) { try q8Matmul(randomNormal([1, 32], seed: 2), weight) }
-        #expect(throws: EngineError.self) { try Q8Weight(randomNormal([8, 50], seed: 1)) }
+        let weight = try BlockQuantizedWeight(randomNormal([8, 64], seed: 1))
+        #expect(throws: EngineError.self) { try quantizedMatmul(randomNormal([1, 32], seed: 2), weight) }
+        #expect(throws: EngineError.self) { try BlockQuantizedWeight(randomNormal([8, 50], seed: 1)) }
     }
 }

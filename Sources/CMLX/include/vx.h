@@ -111,12 +111,14 @@ int vx_value_and_grad(vx_function function, void *context, const vx_array *input
                       const int *argnums, int nargnums, vx_array *values, int value_capacity,
                       int *nvalues, vx_array *grads);
 
-/// 8-bit block quantisation of a (N, K) weight for decoding (K a multiple of 32): each block of
-/// 32 weights is a float scale and 32 int8 values. Returns the blocks as a flat uint8 array.
-int vx_q8_quantize(vx_array weight, vx_array *out);
-/// x: (..., K) float32 times the quantised (N, K) weight transposed -> (..., N). Our own CPU
-/// kernel (AVX2 when available), an MLX custom primitive; forward only (no gradient).
-int vx_q8_matmul(vx_array x, vx_array weight, int n, int k, vx_array *out);
+/// Block quantisation of a (N, K) weight for decoding (K a multiple of 32): `bits` 8 gives
+/// blocks of a float scale and 32 int8 values; 4 gives a float scale, a float minimum and 32
+/// 4-bit values. Returns the blocks as a flat uint8 array.
+int vx_quantize_blocks(vx_array weight, int bits, vx_array *out);
+/// x: (..., K) float32 times the quantised (N, K) weight transposed -> (..., N), x quantised to
+/// 8-bit blocks on the way. Our own CPU kernel (AVX2 when available), an MLX custom primitive;
+/// forward only (no gradient).
+int vx_quantized_matmul(vx_array x, vx_array weight, int n, int k, int bits, vx_array *out);
 /// Checks the AVX2 dot product against the plain one; writes the relative difference.
 int vx_q8_selftest(int k, float *max_difference);
 

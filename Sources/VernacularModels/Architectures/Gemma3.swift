@@ -146,7 +146,8 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
                 isLocal: c.isLocal(layer: index))
         }
         finalNorm = try norm("model.norm.weight", c.hiddenSize)
-        output = try Linear(stacking: [LinearPart(weight: embedding, rounding: weights.activationRounding(named: "model.embed_tokens.weight"))],
+        output = try Linear(stacking: [LinearPart(weight: embedding, rounding: weights.activationRounding(named: "model.embed_tokens.weight"),
+                                                  storedBits: weights.storedBits(named: "model.embed_tokens.weight"))],
                             options: options)
         try eval([embedding, finalNorm] + blocks.flatMap { [$0.inputNorm, $0.qNorm, $0.kNorm, $0.qkv.weight] })
     }

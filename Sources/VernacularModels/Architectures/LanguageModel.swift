@@ -35,10 +35,13 @@ public protocol WeightSource {
     func tensor(named name: String) throws -> MLXArray?
     /// How llama.cpp rounds the input of a matmul with this weight (nil: not at all, or unknown).
     func activationRounding(named name: String) -> ActivationRounding?
+    /// Bits per weight of the tensor as stored, for quantised files (nil: unknown or float).
+    func storedBits(named name: String) -> Int?
 }
 
 extension WeightSource {
     public func activationRounding(named name: String) -> ActivationRounding? { nil }
+    public func storedBits(named name: String) -> Int? { nil }
 }
 
 /// A weight that is missing or misshaped, naming it.
@@ -73,21 +76,24 @@ extension WeightSource {
 }
 
 /// y = x Wᵀ (+ b): the projection every architecture uses. W: (out, in), as checkpoints store it.
-/// With an 8-bit copy of W, single-row inputs (decoding one token) use our quantised kernel,
-/// which reads a quarter of the bytes; longer inputs use float32 BLAS.
+/// With a block-quantised copy of W (8 or 4 bits), single-row inputs (decoding one token) use our
+/// quantised kernel, which reads a quarter (or a sixth) of the bytes; longer inputs use float32 BLAS.
 struct Linear {
     let weight: MLXArray
     let bias: MLXArray?
-    let decodeWeight: Q8Weight?
+    let decodeWeight: BlockQuantizedWeight?
     /// llama.cpp's input rounding for each stacked part (its output width), when emulating it.
     let inputRounding: [(width: Int, rounding: ActivationRounding?)]?
 
+    /// `decodeBits`: 4 for weights that were stored in 4 bits (their values lie on 16 levels per
+    /// block, so 4-bit blocks hold them and halve what decoding reads), else 8.
     init(weight: MLXArray, bias: MLXArray?, quantizeForDecoding: Bool = false,
-         inputRounding: [(width: Int, rounding: ActivationRounding?)]? = nil) throws {
+         inputRounding: [(width: Int, rounding: ActivationRounding?)]? = nil, decodeBits: Int = 8) throws {
         self.weight = weight
         self.bias = bias
         self.inputRounding = inputRounding
-        decodeWeight = quantizeForDecoding && inputRounding == nil && Q8Weight.supports(weight) ? try Q8Weight(weight) : nil
+        decodeWeight = quantizeForDecoding && inputRounding == nil && BlockQuantizedWeight.supports(weight)
+            ? try BlockQuantizedWeight(weight, bits: decodeBits) : nil
     }
 
     /// Several projections of the same input as one (q, k and v; gate and up): their weights
@@ -97,7 +103,8 @@ struct Linear {
         try self.init(weight: parts.count == 1 ? parts[0].weight : concatenated(parts.map(\.weight), axis: 0),
                       bias: biases.isEmpty ? nil : try concatenated(biases, axis: 0),
                       quantizeForDecoding: options.quantizeForDecoding,
-                      inputRounding: options.roundActivationsLikeLlamaCpp ? parts.map { ($0.weight.dim(0), $0.rounding) } : nil)
+                      inputRounding: options.roundActivationsLikeLlamaCpp ? parts.map { ($0.weight.dim(0), $0.rounding) } : nil,
+                      decodeBits: parts.allSatisfy { $0.storedBits == 4 } ? 4 : 8)
         guard biases.isEmpty || biases.count == parts.count else {
             throw EngineError("stacked projections must all have biases or none")
         }
@@ -106,7 +113,7 @@ struct Linear {
     func callAsFunction(_ x: MLXArray) throws -> MLXArray {
         let y: MLXArray
         if let decodeWeight, x.size == x.dim(-1) {
-            y = try q8Matmul(x, decodeWeight)
+            y = try quantizedMatmul(x, decodeWeight)
         } else if let inputRounding {
             y = try matmulRoundingInputs(x, inputRounding)
         } else {
@@ -139,18 +146,22 @@ struct LinearPart {
     let bias: MLXArray?
     /// llama.cpp's input rounding for this weight's stored type.
     let rounding: ActivationRounding?
+    /// Bits per weight as stored (4 for Q4 files), when known.
+    let storedBits: Int?
 
     /// The weight `name` + ".weight" (and ".bias" when `bias`), which must have `shape`.
     init(_ weights: any WeightSource, _ name: String, shape: [Int], bias: Bool = false) throws {
         weight = try weights.require(name + ".weight", shape: shape)
         self.bias = bias ? try weights.require(name + ".bias", shape: [shape[0]]) : nil
         rounding = weights.activationRounding(named: name + ".weight")
+        storedBits = weights.storedBits(named: name + ".weight")
     }
 
-    init(weight: MLXArray, rounding: ActivationRounding?) {
+    init(weight: MLXArray, rounding: ActivationRounding?, storedBits: Int? = nil) {
         self.weight = weight
         bias = nil
         self.rounding = rounding
+        self.storedBits = storedBits
     }
 }
 

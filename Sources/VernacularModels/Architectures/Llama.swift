@@ -159,7 +159,8 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         finalNorm = try weights.require("model.norm.weight", shape: [c.hiddenSize])
         let head = c.tieWordEmbeddings ? nil : try weights.optional("lm_head.weight", shape: [c.vocabularySize, c.hiddenSize])
         let headName = head == nil ? "model.embed_tokens.weight" : "lm_head.weight"
-        output = try Linear(stacking: [LinearPart(weight: head ?? embedding, rounding: weights.activationRounding(named: headName))],
+        output = try Linear(stacking: [LinearPart(weight: head ?? embedding, rounding: weights.activationRounding(named: headName),
+                                                  storedBits: weights.storedBits(named: headName))],
                             options: options)
         try eval([embedding, finalNorm, output.weight] + blocks.flatMap { [$0.qkv.weight, $0.gateUp.weight] })
     }

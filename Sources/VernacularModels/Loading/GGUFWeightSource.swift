@@ -33,6 +33,18 @@ final class GGUFWeightSource: WeightSource {
         }
     }
 
+    func storedBits(named name: String) -> Int? {
+        guard let ggufName = Self.ggufName(for: name, architecture: architecture),
+              let info = try? file.tensor(ggufName) else { return nil }
+        switch info.type {
+        case .q4_0, .q4_1, .q4_K: return 4
+        case .q5_0, .q5_1, .q5_K: return 5
+        case .q6_K: return 6
+        case .q8_0: return 8
+        default: return nil
+        }
+    }
+
     /// llama.cpp's tensor names for a Hugging Face name (nil when GGUF has no counterpart).
     static func ggufName(for name: String, architecture: String) -> String? {
         switch name {
