@@ -69,7 +69,7 @@ printf 'Open it in a browser; bench/report/screenshot.sh checks it renders in he
 step "The engine: MLX through our C shim, BLAS calls bound to OpenBLAS"
 "$vern" doctor
 
-step "Generate with SmolLM2-135M-Instruct (GGUF Q4_1, dequantised at load; decoding uses our 8-bit kernel)"
+step "Generate with SmolLM2-135M-Instruct (GGUF Q4_1, dequantised at load; decoding uses our own 4-bit block kernel)"
 "$vern" generate --model smollm2 -p "The capital of France is" --temperature 0 --max-tokens 24
 
 step "Continue Cantonese text with Gemma 3 270M (GGUF Q4_K_M; a base model, not a chat model)"
