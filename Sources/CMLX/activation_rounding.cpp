@@ -5,7 +5,7 @@
 // agree to 0.02%; with quantised weights the activation rounding alone moved perplexity by about
 // 1%. This primitive applies the same rounding (quantise, then dequantise) so the rest of the
 // comparison measures the model, not that rounding. Used only when asked for.
-#include "vx.h"
+#include "shim_common.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,10 +18,6 @@
 #include "mlx/primitives.h"
 
 namespace mx = mlx::core;
-
-struct vx_array_opaque {
-    mx::array value;
-};
 
 namespace {
 
@@ -88,19 +84,9 @@ class ActivationRounding : public mx::UnaryPrimitive {
     int kind_;
 };
 
-template <typename Body> int guarded(const char *name, Body &&body) {
-    try {
-        body();
-        return 0;
-    } catch (const std::exception &error) {
-        vx_set_error((std::string(name) + ": " + error.what()).c_str());
-    } catch (...) {
-        vx_set_error((std::string(name) + ": unknown C++ exception").c_str());
-    }
-    return 1;
-}
-
 } // namespace
+
+using vx_shim::guarded;
 
 extern "C" {
 

@@ -6,7 +6,7 @@
 //
 // Legend: B batch, H query heads, Hkv key/value heads (H a multiple), T queries, S keys, D head
 // size. Query t sits at key position S − T + t (keys are the cache followed by the new positions).
-#include "vx.h"
+#include "shim_common.h"
 #include "cpu_kernels.h"
 
 #include <algorithm>
@@ -21,10 +21,6 @@
 #include "mlx/primitives.h"
 
 namespace mx = mlx::core;
-
-struct vx_array_opaque {
-    mx::array value;
-};
 
 namespace {
 
@@ -284,18 +280,6 @@ class Attention : public mx::UnaryPrimitive {
     Shape n_;
 };
 
-template <typename Body> int guarded(const char *name, Body &&body) {
-    try {
-        body();
-        return 0;
-    } catch (const std::exception &error) {
-        vx_set_error((std::string(name) + ": " + error.what()).c_str());
-    } catch (...) {
-        vx_set_error((std::string(name) + ": unknown C++ exception").c_str());
-    }
-    return 1;
-}
-
 Shape checked_shape(const mx::array &q, const mx::array &k, const mx::array &v, float scale, int causal, int window) {
     if (q.ndim() != 4 || k.ndim() != 4 || v.ndim() != 4) throw std::invalid_argument("q, k and v must be 4-D");
     Shape n{q.shape(0), q.shape(1), k.shape(1), q.shape(2), k.shape(2), q.shape(3), causal != 0, std::max(window, 0), scale};
@@ -310,6 +294,8 @@ Shape checked_shape(const mx::array &q, const mx::array &k, const mx::array &v, 
 }
 
 } // namespace
+
+using vx_shim::guarded;
 
 extern "C" {
 

@@ -4,7 +4,7 @@
 //
 // Both are x · sigmoid(a·x) forms: silu(x) = x·σ(x); gelu_tanh(x) = ½x(1 + tanh u) = x·σ(2u)
 // with u = √(2/π)(x + 0.044715x³).
-#include "vx.h"
+#include "shim_common.h"
 #include "cpu_kernels.h"
 
 #include <algorithm>
@@ -18,10 +18,6 @@
 #include "mlx/primitives.h"
 
 namespace mx = mlx::core;
-
-struct vx_array_opaque {
-    mx::array value;
-};
 
 namespace {
 
@@ -190,19 +186,9 @@ class GatedActivation : public mx::UnaryPrimitive {
     int kind_;
 };
 
-template <typename Body> int guarded(const char *name, Body &&body) {
-    try {
-        body();
-        return 0;
-    } catch (const std::exception &error) {
-        vx_set_error((std::string(name) + ": " + error.what()).c_str());
-    } catch (...) {
-        vx_set_error((std::string(name) + ": unknown C++ exception").c_str());
-    }
-    return 1;
-}
-
 } // namespace
+
+using vx_shim::guarded;
 
 extern "C" {
 

@@ -6,7 +6,7 @@
 // Legend: R rows of x (B·T), K input features, N output features; K is a multiple of 32.
 // Block layout (36 bytes per 32 weights): float scale d, then int8 q[32]; weight = d · q.
 // Rows of W are stored one after another: N rows × K/32 blocks.
-#include "vx.h"
+#include "shim_common.h"
 #include "cpu_kernels.h"
 
 #include <atomic>
@@ -27,10 +27,6 @@
 #include "mlx/primitives.h"
 
 namespace mx = mlx::core;
-
-struct vx_array_opaque {
-    mx::array value;
-};
 
 namespace {
 
@@ -240,21 +236,9 @@ class Q8MatMul : public mx::UnaryPrimitive {
     int n_, k_, bits_;
 };
 
-thread_local std::string kernel_error;
-
-template <typename Body> int guarded(const char *name, Body &&body) {
-    try {
-        body();
-        return 0;
-    } catch (const std::exception &error) {
-        vx_set_error((std::string(name) + ": " + error.what()).c_str());
-    } catch (...) {
-        vx_set_error((std::string(name) + ": unknown C++ exception").c_str());
-    }
-    return 1;
-}
-
 } // namespace
+
+using vx_shim::guarded;
 
 extern "C" {
 

@@ -1,7 +1,7 @@
 // The C side of vx.h: each function wraps MLX's C++ API in a try/catch so that shape errors and
 // other MLX exceptions come back to Swift as a status and a message instead of killing the
 // process (through direct C++ interop an exception was seen to crash with SIGSEGV).
-#include "vx.h"
+#include "shim_common.h"
 
 #include <cstdlib>
 #include <malloc.h>
@@ -14,10 +14,6 @@
 #include "mlx/mlx.h"
 
 namespace mx = mlx::core;
-
-struct vx_array_opaque {
-    mx::array value;
-};
 
 namespace {
 
@@ -66,18 +62,7 @@ vx_dtype from_mlx(mx::Dtype dtype) {
     return VX_FLOAT32;
 }
 
-// Runs `body`, turning any exception into status 1 and a message.
-template <typename Body> int guarded(const char *name, Body &&body) {
-    try {
-        body();
-        return 0;
-    } catch (const std::exception &error) {
-        last_error = std::string(name) + ": " + error.what();
-    } catch (...) {
-        last_error = std::string(name) + ": unknown C++ exception";
-    }
-    return 1;
-}
+using vx_shim::guarded;
 
 // Runs `make` and stores its array in *out.
 template <typename Make> int produce(const char *name, vx_array *out, Make &&make) {
