@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("dl")]),
         .target(name: "VernacularEngine", dependencies: ["CMLX", "COpenBLAS"]),
         // Model architectures, weight loading and inference over the engine.
-        .target(name: "VernacularModels", dependencies: ["VernacularEngine", "VernacularWeights", "VernacularTokenizer"]),
+        .target(name: "VernacularModels", dependencies: ["VernacularCore", "VernacularEngine", "VernacularWeights", "VernacularTokenizer"]),
 
         // Text normalisation stages.
         .target(name: "VernacularText", dependencies: ["VernacularCore", "COpenCC"]),

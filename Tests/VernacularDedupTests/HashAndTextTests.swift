@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VernacularCore
 @testable import VernacularDedup
 
 @Suite struct HashTests {

@@ -54,17 +54,3 @@ public enum Hash64 {
         bytes.withUnsafeBytes { hash($0, seed: seed) }
     }
 }
-
-/// SplitMix64: turns one seed into a reproducible stream of well-spread 64-bit values, used to
-/// draw the MinHash permutation coefficients so the same seed gives the same signatures anywhere.
-public struct SplitMix64: Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,3 +1,5 @@
+import VernacularCore
+
 /// MinHash LSH settings. Signatures have `hashes` values; LSH cuts the first `bands * rows` of
 /// them into `bands` bands of `rows`, and two documents become a candidate pair when any band
 /// matches exactly: P(candidate | Jaccard J) = 1 - (1 - J^rows)^bands, the S-curve.

@@ -1,4 +1,5 @@
 import Foundation
+import VernacularCore
 
 /// One labelled training or evaluation sentence.
 public struct LabelledSentence: Sendable, Equatable {
@@ -213,18 +214,7 @@ private struct FeatureTable {
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64): the standard library's is not seedable.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// Fisher-Yates with this generator (the standard `shuffle(using:)` may change between releases).
     mutating func shuffle<T>(_ array: inout [T]) {
         guard array.count > 1 else { return }

@@ -1,4 +1,5 @@
 import Foundation
+import VernacularCore
 
 /// How the next token is chosen. The defaults are llama.cpp's: temperature 0.8, top-k 40,
 /// top-p 0.95, min-p 0.05; temperature 0 means greedy.
@@ -105,21 +106,4 @@ public struct Sampler {
         }
         return buffer
     }
-}
-
-/// A small deterministic generator, so a seed gives the same text on every machine.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
