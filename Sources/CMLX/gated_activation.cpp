@@ -45,46 +45,30 @@ __attribute__((target("avx2,fma"))) void gated_avx2(const float *gate, const flo
     for (; i < count; ++i) out[i] = gated_scalar(gate[i], up[i], kind);
 }
 
+// out[i] = act(gate[i]) · up[i] for i < count, 8 at a time where the CPU can.
+void gated_span(const float *gate, const float *up, float *out, int64_t count, int kind) {
+    if (vx_kernels::has_avx2()) {
+        gated_avx2(gate, up, out, count, kind);
+    } else {
+        for (int64_t i = 0; i < count; ++i) out[i] = gated_scalar(gate[i], up[i], kind);
+    }
+}
+
 // Gate and up side by side in each row of `fused` (rows × 2F) -> out (rows × F).
 void gated_fused_kernel(const float *fused, float *out, int64_t rows, int64_t width, int kind) {
-    auto row = [&](int64_t r) {
-        const float *gate = fused + r * 2 * width, *up = gate + width;
-        float *o = out + r * width;
-        if (vx_kernels::has_avx2()) {
-            gated_avx2(gate, up, o, width, kind);
-        } else {
-            for (int64_t i = 0; i < width; ++i) o[i] = gated_scalar(gate[i], up[i], kind);
-        }
-    };
     if (rows == 1) {
         // Decoding: split the one row.
         constexpr int64_t chunk = 1024;
         int chunks = int((width + chunk - 1) / chunk);
         vx_kernels::parallel_chunks(chunks, width >= (1 << 14), [&](int c) {
             int64_t begin = c * chunk, end = std::min(width, begin + chunk);
-            if (vx_kernels::has_avx2()) {
-                gated_avx2(fused + begin, fused + width + begin, out + begin, end - begin, kind);
-            } else {
-                for (int64_t i = begin; i < end; ++i) out[i] = gated_scalar(fused[i], fused[width + i], kind);
-            }
+            gated_span(fused + begin, fused + width + begin, out + begin, end - begin, kind);
         });
         return;
     }
-    vx_kernels::parallel_chunks(int(rows), rows * width >= (1 << 15), [&](int r) { row(r); });
-}
-
-void gated_kernel(const float *gate, const float *up, float *out, int64_t count, int kind) {
-    auto range = [&](int64_t begin, int64_t end) {
-        if (vx_kernels::has_avx2()) {
-            gated_avx2(gate + begin, up + begin, out + begin, end - begin, kind);
-        } else {
-            for (int64_t i = begin; i < end; ++i) out[i] = gated_scalar(gate[i], up[i], kind);
-        }
-    };
-    constexpr int64_t chunk = 4096;
-    int chunks = int((count + chunk - 1) / chunk);
-    vx_kernels::parallel_chunks(chunks, count >= (1 << 15), [&](int c) {
-        range(c * chunk, std::min(count, (c + 1) * chunk));
+    vx_kernels::parallel_chunks(int(rows), rows * width >= (1 << 15), [&](int r) {
+        const float *gate = fused + int64_t(r) * 2 * width;
+        gated_span(gate, gate + width, out + int64_t(r) * width, width, kind);
     });
 }
 
@@ -143,48 +127,13 @@ class GatedFused : public mx::UnaryPrimitive {
     int kind_;
 };
 
-class GatedActivation : public mx::UnaryPrimitive {
-  public:
-    GatedActivation(mx::Stream stream, int kind) : mx::UnaryPrimitive(stream), kind_(kind) {}
-
-    void eval_cpu(const std::vector<mx::array> &inputs, mx::array &out) override {
-        const auto &gate = inputs[0], &up = inputs[1];
-        if (!gate.flags().row_contiguous || !up.flags().row_contiguous)
-            throw std::invalid_argument("gated activation needs row-contiguous inputs");
-        out.set_data(mx::allocator::malloc(out.nbytes()));
-        auto &encoder = mx::cpu::get_command_encoder(stream());
-        encoder.set_input_array(gate);
-        encoder.set_input_array(up);
-        encoder.set_output_array(out);
-        encoder.dispatch([g = gate.data<float>(), u = up.data<float>(), o = out.data<float>(), count = int64_t(out.size()),
-                          kind = kind_]() { gated_kernel(g, u, o, count, kind); });
-    }
-
-    void eval_gpu(const std::vector<mx::array> &, mx::array &) override {
-        throw std::runtime_error("gated activation has no GPU kernel");
-    }
-
-    std::vector<mx::array> vjp(const std::vector<mx::array> &primals, const std::vector<mx::array> &cotangents,
-                               const std::vector<int> &argnums, const std::vector<mx::array> &) override {
-        int kind = kind_;
-        auto [outputs, gradients] = mx::vjp(
-            [kind](const std::vector<mx::array> &x) { return std::vector<mx::array>{reference_gated(x[0], x[1], kind)}; },
-            primals, cotangents);
-        std::vector<mx::array> selected;
-        for (int index : argnums) selected.push_back(gradients[index]);
-        return selected;
-    }
-
-    const char *name() const override { return "VernacularGatedActivation"; }
-
-    bool is_equivalent(const mx::Primitive &other) const override {
-        auto *same = dynamic_cast<const GatedActivation *>(&other);
-        return same && same->kind_ == kind_;
-    }
-
-  private:
-    int kind_;
-};
+// act(gate) · up by our kernel, gate and up side by side on the last axis of `fused`.
+mx::array gated_by_kernel(const mx::array &fused, int kind) {
+    auto shape = fused.shape();
+    shape.back() /= 2;
+    auto stream = mx::default_stream(mx::Device::cpu);
+    return mx::array(shape, mx::float32, std::make_shared<GatedFused>(stream, kind), {fused});
+}
 
 } // namespace
 
@@ -198,12 +147,8 @@ int vx_gated_activation(vx_array gate, vx_array up, int kind, int reference, vx_
         if (kind != VX_GATE_SILU && kind != VX_GATE_GELU_TANH) throw std::invalid_argument("unknown activation");
         if (gate->value.shape() != up->value.shape()) throw std::invalid_argument("gate and up shapes differ");
         auto g = mx::astype(gate->value, mx::float32), u = mx::astype(up->value, mx::float32);
-        if (reference) {
-            *out = new vx_array_opaque{reference_gated(g, u, kind)};
-            return;
-        }
-        auto stream = mx::default_stream(mx::Device::cpu);
-        *out = new vx_array_opaque{mx::array(g.shape(), mx::float32, std::make_shared<GatedActivation>(stream, kind), {g, u})};
+        // Separate gate and up go to the kernel side by side (the models stack them at load).
+        *out = new vx_array_opaque{reference ? reference_gated(g, u, kind) : gated_by_kernel(mx::concatenate({g, u}, -1), kind)};
     });
 }
 
@@ -213,14 +158,7 @@ int vx_gated_activation_fused(vx_array fused, int kind, int reference, vx_array 
         if (kind != VX_GATE_SILU && kind != VX_GATE_GELU_TANH) throw std::invalid_argument("unknown activation");
         auto f = mx::astype(fused->value, mx::float32);
         if (f.ndim() < 1 || f.shape(-1) % 2 != 0) throw std::invalid_argument("the last axis must hold gate and up (even size)");
-        if (reference) {
-            *out = new vx_array_opaque{reference_gated_fused(f, kind)};
-            return;
-        }
-        auto shape = f.shape();
-        shape.back() /= 2;
-        auto stream = mx::default_stream(mx::Device::cpu);
-        *out = new vx_array_opaque{mx::array(shape, mx::float32, std::make_shared<GatedFused>(stream, kind), {f})};
+        *out = new vx_array_opaque{reference ? reference_gated_fused(f, kind) : gated_by_kernel(f, kind)};
     });
 }
 
