@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "VernacularQuality", targets: ["VernacularQuality"]),
         .library(name: "VernacularPack", targets: ["VernacularPack"]),
         .library(name: "VernacularReport", targets: ["VernacularReport"]),
+        .library(name: "VernacularTrain", targets: ["VernacularTrain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -87,12 +88,19 @@ let package = Package(
         // for a finished `vern run` folder.
         .target(name: "VernacularReport", dependencies: ["VernacularCore"]),
 
+        // Training on our engine: continued pretraining and SFT, LoRA and full, checkpoints, export.
+        .target(
+            name: "VernacularTrain",
+            dependencies: ["VernacularCore", "VernacularEngine", "VernacularModels", "VernacularTokenizer",
+                           "VernacularWeights", "VernacularPack"]
+        ),
+
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
-                "VernacularReport",
+                "VernacularReport", "VernacularTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -109,6 +117,7 @@ let package = Package(
             name: "VernacularPackTests", dependencies: ["VernacularPack", "VernacularTokenizer", "VernacularCore"],
             exclude: ["Python"], resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "VernacularTrainTests", dependencies: ["VernacularTrain", "VernacularModels", "VernacularEngine", "VernacularTokenizer"]),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
         .testTarget(

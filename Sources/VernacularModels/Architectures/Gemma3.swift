@@ -149,7 +149,7 @@ public final class Gemma3Model: LanguageModel, @unchecked Sendable {
         output = try Linear(stacking: [LinearPart(weight: embedding, rounding: weights.activationRounding(named: "model.embed_tokens.weight"),
                                                   storedBits: weights.storedBits(named: "model.embed_tokens.weight"))],
                             options: options)
-        try eval([embedding, finalNorm] + blocks.flatMap { [$0.inputNorm, $0.qNorm, $0.kNorm, $0.qkv.weight] })
+        if options.materializeWeights { try eval([embedding, finalNorm] + blocks.flatMap { [$0.inputNorm, $0.qNorm, $0.kNorm, $0.qkv.weight] }) }
     }
 
     /// Local layers keep the last window − 1 positions: with the new token that is the window.

@@ -37,11 +37,15 @@ public protocol WeightSource {
     func activationRounding(named name: String) -> ActivationRounding?
     /// Bits per weight of the tensor as stored, for quantised files (nil: unknown or float).
     func storedBits(named name: String) -> Int?
+    /// A low-rank adapter to add to the projection `name` (without ".weight"), when training or
+    /// running a LoRA model unmerged.
+    func adapter(named name: String) -> LowRankAdapter?
 }
 
 extension WeightSource {
     public func activationRounding(named name: String) -> ActivationRounding? { nil }
     public func storedBits(named name: String) -> Int? { nil }
+    public func adapter(named name: String) -> LowRankAdapter? { nil }
 }
 
 /// A weight that is missing or misshaped, naming it.
@@ -84,6 +88,8 @@ struct Linear {
     let decodeWeight: BlockQuantizedWeight?
     /// llama.cpp's input rounding for each stacked part (its output width), when emulating it.
     let inputRounding: [(width: Int, rounding: ActivationRounding?)]?
+    /// Low-rank adapters of the stacked parts (each part's output width), when any part has one.
+    var adapters: [(width: Int, adapter: LowRankAdapter?)]? = nil
 
     /// `decodeBits`: 4 for weights that were stored in 4 bits (their values lie on 16 levels per
     /// block, so 4-bit blocks hold them and halve what decoding reads), else 8.
@@ -108,10 +114,13 @@ struct Linear {
         guard biases.isEmpty || biases.count == parts.count else {
             throw EngineError("stacked projections must all have biases or none")
         }
+        if parts.contains(where: { $0.adapter != nil }) {
+            adapters = parts.map { ($0.weight.dim(0), $0.adapter) }
+        }
     }
 
     func callAsFunction(_ x: MLXArray) throws -> MLXArray {
-        let y: MLXArray
+        var y: MLXArray
         if let decodeWeight, x.size == x.dim(-1) {
             y = try quantizedMatmul(x, decodeWeight)
         } else if let inputRounding {
@@ -119,7 +128,19 @@ struct Linear {
         } else {
             y = try matmul(x, transposedLast(weight))
         }
+        if let adapters { y = try y + adapterDelta(x, adapters) }
         return try bias.map { try y + $0 } ?? y
+    }
+
+    /// The adapters' contribution, part by part on the output axis (zeros for parts without one).
+    private func adapterDelta(_ x: MLXArray, _ parts: [(width: Int, adapter: LowRankAdapter?)]) throws -> MLXArray {
+        let deltas = try parts.map { part -> MLXArray in
+            guard let adapter = part.adapter else {
+                return try zeros(Array(x.shape.dropLast()) + [part.width], dtype: x.dtype)
+            }
+            return try adapter(x)
+        }
+        return deltas.count == 1 ? deltas[0] : try concatenated(deltas, axis: -1)
     }
 }
 
@@ -148,6 +169,7 @@ struct LinearPart {
     let rounding: ActivationRounding?
     /// Bits per weight as stored (4 for Q4 files), when known.
     let storedBits: Int?
+    let adapter: LowRankAdapter?
 
     /// The weight `name` + ".weight" (and ".bias" when `bias`), which must have `shape`.
     init(_ weights: any WeightSource, _ name: String, shape: [Int], bias: Bool = false) throws {
@@ -155,6 +177,12 @@ struct LinearPart {
         self.bias = bias ? try weights.require(name + ".bias", shape: [shape[0]]) : nil
         rounding = weights.activationRounding(named: name + ".weight")
         storedBits = weights.storedBits(named: name + ".weight")
+        adapter = weights.adapter(named: name)
+        if let adapter {
+            guard adapter.a.shape == [adapter.rank, shape[1]], adapter.b.shape == [shape[0], adapter.rank] else {
+                throw WeightError(tensor: name, message: "adapter shapes \(adapter.a.shape) and \(adapter.b.shape) do not fit \(shape)")
+            }
+        }
     }
 
     init(weight: MLXArray, rounding: ActivationRounding?, storedBits: Int? = nil) {
@@ -162,6 +190,7 @@ struct LinearPart {
         bias = nil
         self.rounding = rounding
         self.storedBits = storedBits
+        adapter = nil
     }
 }
 
@@ -173,10 +202,15 @@ public struct ModelLoadOptions: Sendable {
     /// Round every quantised weight's input as llama.cpp does (8-bit blocks), to compare
     /// perplexities with llama.cpp on equal terms. Off for normal use: it only loses precision.
     public var roundActivationsLikeLlamaCpp: Bool
+    /// Compute the weights at load. Off when a model is rebuilt inside a gradient trace, where
+    /// its weights are tracer arrays that the trace itself evaluates.
+    public var materializeWeights: Bool
 
-    public init(quantizeForDecoding: Bool = true, roundActivationsLikeLlamaCpp: Bool = false) {
+    public init(quantizeForDecoding: Bool = true, roundActivationsLikeLlamaCpp: Bool = false,
+                materializeWeights: Bool = true) {
         self.quantizeForDecoding = quantizeForDecoding
         self.roundActivationsLikeLlamaCpp = roundActivationsLikeLlamaCpp
+        self.materializeWeights = materializeWeights
     }
 }
 

@@ -162,7 +162,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         output = try Linear(stacking: [LinearPart(weight: head ?? embedding, rounding: weights.activationRounding(named: headName),
                                                   storedBits: weights.storedBits(named: headName))],
                             options: options)
-        try eval([embedding, finalNorm, output.weight] + blocks.flatMap { [$0.qkv.weight, $0.gateUp.weight] })
+        if options.materializeWeights { try eval([embedding, finalNorm, output.weight] + blocks.flatMap { [$0.qkv.weight, $0.gateUp.weight] }) }
     }
 
     public func newCache() -> KVCache { KVCache(layers: configuration.layerCount) }

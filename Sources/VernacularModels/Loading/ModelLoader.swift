@@ -5,6 +5,18 @@ import VernacularWeights
 
 /// A model ready to use: the network, its tokenizer and its prompt format.
 public struct LoadedModel: @unchecked Sendable {
+    public init(model: any LanguageModel, tokenizer: Tokenizer, architecture: String, chatTemplate: ChatTemplate?,
+                name: String, recipe: ModelRecipe, weights: any WeightSource, path: String) {
+        self.model = model
+        self.tokenizer = tokenizer
+        self.architecture = architecture
+        self.chatTemplate = chatTemplate
+        self.name = name
+        self.recipe = recipe
+        self.weights = weights
+        self.path = path
+    }
+
     // @unchecked: the model and tokenizer are immutable after loading.
     public let model: any LanguageModel
     public let tokenizer: Tokenizer
@@ -12,6 +24,12 @@ public struct LoadedModel: @unchecked Sendable {
     public let architecture: String
     public let chatTemplate: ChatTemplate?
     public let name: String
+    /// The architecture and shape, to rebuild the network over other weights (training).
+    public let recipe: ModelRecipe
+    /// Where the weights came from, by Hugging Face names.
+    public let weights: any WeightSource
+    /// The file or folder it was loaded from.
+    public let path: String
 
     /// Token ids that end generation: EOS and the end-of-turn marker of the chat format.
     public var stopTokenIDs: Set<Int> {
@@ -47,13 +65,15 @@ public enum ModelLoader {
             throw ModelLoadError(path: path, message: "no general.architecture in the metadata")
         }
         let weights = GGUFWeightSource(file: file, architecture: architecture)
-        let model = try makeModel(architecture: architecture, path: path, weights: weights, options: options,
-                                  llama: { try LlamaConfiguration(gguf: file, architecture: architecture) },
-                                  gemma: { try Gemma3Configuration(gguf: file) })
+        let recipe = try makeRecipe(architecture: architecture, path: path,
+                                    llama: { try LlamaConfiguration(gguf: file, architecture: architecture) },
+                                    gemma: { try Gemma3Configuration(gguf: file) })
+        let model = try recipe.build(weights: weights, options: options)
         let tokenizer = try Tokenizer(gguf: GGUFTokenizerData(gguf: file))
         return LoadedModel(model: model, tokenizer: tokenizer, architecture: architecture,
                            chatTemplate: ChatTemplate.detect { tokenizer.tokenID(for: $0) != nil },
-                           name: file.metadata["general.name"]?.string ?? (path as NSString).lastPathComponent)
+                           name: file.metadata["general.name"]?.string ?? (path as NSString).lastPathComponent,
+                           recipe: recipe, weights: weights, path: path)
     }
 
     static func loadFolder(_ path: String, options: ModelLoadOptions) throws -> LoadedModel {
@@ -67,23 +87,23 @@ public enum ModelLoader {
         let files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".safetensors") }.sorted()
         guard !files.isEmpty else { throw ModelLoadError(path: path, message: "no .safetensors files") }
         let weights = try SafetensorsWeightSource(files: files.map { path + "/" + $0 })
-        let model = try makeModel(architecture: architecture, path: path, weights: weights, options: options,
-                                  llama: { try JSONDecoder().decode(LlamaConfiguration.self, from: configData) },
-                                  gemma: { try JSONDecoder().decode(Gemma3Configuration.self, from: configData) })
+        let recipe = try makeRecipe(architecture: architecture, path: path,
+                                    llama: { try JSONDecoder().decode(LlamaConfiguration.self, from: configData) },
+                                    gemma: { try JSONDecoder().decode(Gemma3Configuration.self, from: configData) })
+        let model = try recipe.build(weights: weights, options: options)
         let tokenizer = try Tokenizer(huggingFaceJSONAt: URL(fileURLWithPath: path + "/tokenizer.json"))
         return LoadedModel(model: model, tokenizer: tokenizer, architecture: architecture,
                            chatTemplate: ChatTemplate.detect { tokenizer.tokenID(for: $0) != nil },
-                           name: (path as NSString).lastPathComponent)
+                           name: (path as NSString).lastPathComponent, recipe: recipe, weights: weights, path: path)
     }
 
-    static func makeModel(architecture: String, path: String, weights: any WeightSource, options: ModelLoadOptions,
-                          llama: () throws -> LlamaConfiguration,
-                          gemma: () throws -> Gemma3Configuration) throws -> any LanguageModel {
+    static func makeRecipe(architecture: String, path: String, llama: () throws -> LlamaConfiguration,
+                           gemma: () throws -> Gemma3Configuration) throws -> ModelRecipe {
         switch architecture {
         case "llama", "qwen2", "qwen3":
-            return try LlamaModel(configuration: llama(), weights: weights, options: options)
+            return ModelRecipe(architecture: architecture, shape: .llama(try llama()))
         case "gemma3":
-            return try Gemma3Model(configuration: gemma(), weights: weights, options: options)
+            return ModelRecipe(architecture: architecture, shape: .gemma3(try gemma()))
         default:
             throw ModelLoadError(path: path, message: "unsupported architecture '\(architecture)' "
                 + "(supported: \(supportedArchitectures.joined(separator: ", ")))")

@@ -26,6 +26,16 @@ public struct VocabularyExtension: Sendable {
         public var count: Int
         /// Its encoding under the base tokenizer: the rows whose mean initialises the new embedding.
         public var pieces: [Int32]
+
+        public init(id: Int32, token: String, text: String, left: Int32?, right: Int32?, count: Int, pieces: [Int32]) {
+            self.id = id
+            self.token = token
+            self.text = text
+            self.left = left
+            self.right = right
+            self.count = count
+            self.pieces = pieces
+        }
     }
 
     public let baseVocabularySize: Int

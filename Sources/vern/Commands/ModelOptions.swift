@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import VernacularEngine
 import VernacularModels
+import VernacularTrain
 
 /// `--model`: a GGUF file, a Hugging Face folder, or the name of a model the bootstrap installed.
 struct ModelOptions: ParsableArguments {
     @Option(name: .shortAndLong,
-            help: ArgumentHelp("Model: a .gguf file, a Hugging Face folder, or 'smollm2' / 'gemma3' (installed by make).",
+            help: ArgumentHelp("Model: a .gguf file, a Hugging Face folder, a `vern train` RUN_DIR, or 'smollm2' / 'gemma3' (installed by make).",
                                valueName: "model"))
     var model = "smollm2"
 
@@ -46,7 +47,9 @@ struct ModelOptions: ParsableArguments {
         let start = Date()
         let options = ModelLoadOptions(quantizeForDecoding: forDecoding && !float32Decode,
                                        roundActivationsLikeLlamaCpp: roundActivationsLikeLlamaCpp)
-        let loaded = try ModelLoader.load(path: path, options: options)
+        let loaded = RunManifest.isRunDirectory(path)
+            ? try TrainedRun.load(path, options: options) { try ModelLoader.load(path: $0, options: ModelLoadOptions(quantizeForDecoding: false)) }
+            : try ModelLoader.load(path: path, options: options)
         FileHandle.standardError.write(Data(String(format: "loaded %@ (%@) in %.1f s\n", loaded.name,
                                                    loaded.architecture, Date().timeIntervalSince(start)).utf8))
         return loaded
