@@ -119,7 +119,7 @@ let package = Package(
         ),
         .testTarget(name: "VernacularTrainTests", dependencies: ["VernacularTrain", "VernacularModels", "VernacularEngine", "VernacularTokenizer"]),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
-        .testTarget(name: "VernTests", dependencies: ["VernacularCore"]),
+        .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),
         .testTarget(
             name: "VernacularTokenizerTests", dependencies: ["VernacularTokenizer", "VernacularWeights"],
             resources: [.copy("Fixtures")]

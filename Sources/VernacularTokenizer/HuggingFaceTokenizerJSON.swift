@@ -13,8 +13,25 @@ extension Tokenizer {
     }
 
     /// Builds a tokenizer from the contents of a Hugging Face `tokenizer.json` (BPE models only).
-    public convenience init(huggingFaceJSON data: Data) throws {
-        try self.init(definition: HuggingFaceTokenizerJSON.definition(from: data))
+    /// `bosToken` and `eosToken` name the special tokens when the file's post-processor does not
+    /// (transformers keeps them in tokenizer_config.json): they are then known, but not added.
+    public convenience init(huggingFaceJSON data: Data, bosToken: String? = nil, eosToken: String? = nil) throws {
+        var definition = try HuggingFaceTokenizerJSON.definition(from: data)
+        func id(of text: String?) -> Int32? {
+            guard let text else { return nil }
+            return definition.vocab[Array(text.utf8)] ?? definition.addedTokens.first { $0.content == text }?.id
+        }
+        if definition.bosID == nil { definition.bosID = id(of: bosToken) }
+        if definition.eosID == nil { definition.eosID = id(of: eosToken) }
+        try self.init(definition: definition)
+    }
+
+    /// The same tokenizer file read with `other`'s special tokens where the file names none
+    /// (an extended tokenizer.json written from a GGUF keeps the base's BOS and EOS this way).
+    public func withSpecialTokens(of other: Tokenizer, json: Data) throws -> Tokenizer {
+        guard bosTokenID == nil || eosTokenID == nil else { return self }
+        return try Tokenizer(huggingFaceJSON: json, bosToken: other.bosTokenID.flatMap { other.tokenText(for: $0) },
+                             eosToken: other.eosTokenID.flatMap { other.tokenText(for: $0) })
     }
 }
 

@@ -20,6 +20,10 @@ public enum TrainedRun {
     public static func prepare(base: LoadedModel, extended: ExtendedTokenizer?, options: TrainingOptions) throws -> Parts {
         var parameters = try recordParameters(base)
         var recipe = base.recipe
+        var extended = extended
+        if extended != nil {
+            try extended!.adoptSpecialTokens(of: base.tokenizer)
+        }
         if let extended {
             try extended.verifyExtends(base.tokenizer)
             let size = max(extended.tokenizer.vocabularySize, recipe.vocabularySize)

@@ -5,13 +5,17 @@ import VernacularModels
 
 /// A small random Llama-family model (2 layers, hidden 32, untied head) for fast training tests.
 enum TinyModel {
-    static let configuration = LlamaConfiguration(
-        hiddenSize: 32, intermediateSize: 48, layerCount: 2, attentionHeads: 4, kvHeads: 2, vocabularySize: 64,
-        tieWordEmbeddings: false, maxPositionEmbeddings: 256)
+    static let configuration = shape(vocabulary: 64)
     static var recipe: ModelRecipe { ModelRecipe(architecture: "llama", shape: .llama(configuration)) }
 
-    static func parameters(seed: UInt64 = 1) throws -> [(name: String, array: MLXArray)] {
-        let c = configuration
+    /// `ropeTraditional`: laid out as GGUF files are (Q and K rows permuted for llama.cpp).
+    static func shape(vocabulary: Int, ropeTraditional: Bool = false) -> LlamaConfiguration {
+        LlamaConfiguration(hiddenSize: 32, intermediateSize: 48, layerCount: 2, attentionHeads: 4, kvHeads: 2,
+                           vocabularySize: vocabulary, ropeTraditional: ropeTraditional, tieWordEmbeddings: false,
+                           maxPositionEmbeddings: 256)
+    }
+
+    static func parameters(seed: UInt64 = 1, configuration c: LlamaConfiguration = configuration) throws -> [(name: String, array: MLXArray)] {
         var list: [(String, [Int])] = [("model.embed_tokens.weight", [c.vocabularySize, c.hiddenSize])]
         for layer in 0..<c.layerCount {
             let p = "model.layers.\(layer)."

@@ -91,7 +91,12 @@ public enum ModelLoader {
                                     llama: { try JSONDecoder().decode(LlamaConfiguration.self, from: configData) },
                                     gemma: { try JSONDecoder().decode(Gemma3Configuration.self, from: configData) })
         let model = try recipe.build(weights: weights, options: options)
-        let tokenizer = try Tokenizer(huggingFaceJSONAt: URL(fileURLWithPath: path + "/tokenizer.json"))
+        let special = SpecialTokenNames(folder: path)
+        let tokenizerJSON: Data
+        do { tokenizerJSON = try Data(contentsOf: URL(fileURLWithPath: path + "/tokenizer.json")) } catch {
+            throw ModelLoadError(path: path, message: "cannot read tokenizer.json: \(error.localizedDescription)")
+        }
+        let tokenizer = try Tokenizer(huggingFaceJSON: tokenizerJSON, bosToken: special.bos, eosToken: special.eos)
         return LoadedModel(model: model, tokenizer: tokenizer, architecture: architecture,
                            chatTemplate: ChatTemplate.detect { tokenizer.tokenID(for: $0) != nil },
                            name: (path as NSString).lastPathComponent, recipe: recipe, weights: weights, path: path)
@@ -128,5 +133,22 @@ final class SafetensorsWeightSource: WeightSource {
         let info = try files[index].tensor(name)
         let values = try files[index].floats(name)
         return try values.withUnsafeBufferPointer { try MLXArray($0, info.shape) }
+    }
+}
+
+/// The BOS and EOS token texts that transformers keeps in `tokenizer_config.json` (a string, or
+/// an object with `content`).
+struct SpecialTokenNames {
+    var bos: String?
+    var eos: String?
+
+    init(folder: String) {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: folder + "/tokenizer_config.json")),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
+        func text(_ value: Any?) -> String? {
+            (value as? String) ?? ((value as? [String: Any])?["content"] as? String)
+        }
+        bos = text(object["bos_token"])
+        eos = text(object["eos_token"])
     }
 }

@@ -5,7 +5,7 @@ import VernacularTokenizer
 
 /// A tokenizer from `vern tokenizer extend` and the base pieces of each token it added.
 public struct ExtendedTokenizer: Sendable {
-    public let tokenizer: Tokenizer
+    public private(set) var tokenizer: Tokenizer
     public let tokenizerJSON: Data
     public let baseVocabularySize: Int
     public let newTokens: [VocabularyExtension.NewToken]
@@ -33,6 +33,11 @@ public struct ExtendedTokenizer: Sendable {
         }
         baseVocabularySize = mapping.base_vocabulary_size
         newTokens = mapping.new_tokens
+    }
+
+    /// The tokenizer with the base's BOS and EOS where its file names none.
+    public mutating func adoptSpecialTokens(of base: Tokenizer) throws {
+        tokenizer = try tokenizer.withSpecialTokens(of: base, json: tokenizerJSON)
     }
 
     /// Checks that this tokenizer extends `base`: the same text for every base id, new ids after.
