@@ -10,10 +10,12 @@ extension Vern {
                 Per-stage and per-reason drop counts, histograms of document length, Cantonese share \
                 (langid) and n-gram perplexity (perplexity stage) as inline SVG, and a few dropped \
                 documents per reason (the run needs keep_dropped: true for those). RUN_DIR/fertility.json, \
-                saved from `vern tokenizer stats --json`, adds a tokenizer fertility table.
+                saved from `vern tokenizer stats --json`, adds a tokenizer fertility table. For a `vern train` \
+                run folder the page shows the loss curve, held-out bits per character by step, speed, \
+                memory and the run's settings.
                 """)
 
-        @Argument(help: ArgumentHelp("The output folder of `vern run`.", valueName: "run-dir"))
+        @Argument(help: ArgumentHelp("The output folder of `vern run` or `vern train`.", valueName: "run-dir"))
         var runDirectory: String
 
         @Option(name: .shortAndLong, help: ArgumentHelp("The page to write (default: RUN_DIR/report.html).", valueName: "path"))
@@ -33,6 +35,11 @@ extension Vern {
         func run() throws {
             let folder = runDirectory.hasSuffix("/") && runDirectory.count > 1 ? String(runDirectory.dropLast()) : runDirectory
             let path = output ?? RunReport.defaultOutput(runFolder: folder)
+            if TrainingReport.isTrainingRun(folder) {
+                try TrainingReport(runFolder: folder).write(to: path)
+                print("report: \(path) (training run)")
+                return
+            }
             let run = try RunReport.write(runFolder: folder, to: path,
                                           options: RunFolder.Options(samplesPerReason: samples, sampleCharacters: sampleCharacters))
             for problem in run.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
