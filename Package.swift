@@ -100,7 +100,7 @@ let package = Package(
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
-                "VernacularReport", "VernacularTrain",
+                "VernacularReport", "VernacularTrain", "VernacularWeights",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -117,7 +117,7 @@ let package = Package(
             name: "VernacularPackTests", dependencies: ["VernacularPack", "VernacularTokenizer", "VernacularCore"],
             exclude: ["Python"], resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "VernacularTrainTests", dependencies: ["VernacularTrain", "VernacularModels", "VernacularEngine", "VernacularTokenizer"]),
+        .testTarget(name: "VernacularTrainTests", dependencies: ["VernacularTrain", "VernacularModels", "VernacularEngine", "VernacularTokenizer", "VernacularPack", "VernacularWeights"]),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),
         .testTarget(

@@ -4,7 +4,7 @@ import VernacularWeights
 
 /// Serves a GGUF file's tensors under Hugging Face names, dequantised to float32 on the CPU
 /// (MLX's CPU quantised and half-precision matmuls are slow; f32 with OpenBLAS is not).
-final class GGUFWeightSource: WeightSource {
+public final class GGUFWeightSource: WeightSource {
     let file: GGUFFile
     let architecture: String
 
@@ -13,7 +13,7 @@ final class GGUFWeightSource: WeightSource {
         self.architecture = architecture
     }
 
-    func tensor(named name: String) throws -> MLXArray? {
+    public func tensor(named name: String) throws -> MLXArray? {
         guard let ggufName = Self.ggufName(for: name, architecture: architecture),
               let info = try? file.tensor(ggufName) else { return nil }
         var values = try file.dequantize(ggufName)
@@ -23,7 +23,7 @@ final class GGUFWeightSource: WeightSource {
     /// llama.cpp quantises a matmul's input to its weight type's "vec_dot" type: Q8_0/Q8_1
     /// (blocks of 32) for the legacy types, Q8_K (blocks of 256) for the k-quants; float types
     /// multiply floats.
-    func activationRounding(named name: String) -> ActivationRounding? {
+    public func activationRounding(named name: String) -> ActivationRounding? {
         guard let ggufName = Self.ggufName(for: name, architecture: architecture),
               let info = try? file.tensor(ggufName) else { return nil }
         switch info.type {
@@ -33,7 +33,7 @@ final class GGUFWeightSource: WeightSource {
         }
     }
 
-    func storedBits(named name: String) -> Int? {
+    public func storedBits(named name: String) -> Int? {
         guard let ggufName = Self.ggufName(for: name, architecture: architecture),
               let info = try? file.tensor(ggufName) else { return nil }
         switch info.type {
@@ -46,7 +46,7 @@ final class GGUFWeightSource: WeightSource {
     }
 
     /// llama.cpp's tensor names for a Hugging Face name (nil when GGUF has no counterpart).
-    static func ggufName(for name: String, architecture: String) -> String? {
+    public static func ggufName(for name: String, architecture: String) -> String? {
         switch name {
         case "model.embed_tokens.weight": return "token_embd.weight"
         case "model.norm.weight": return "output_norm.weight"
