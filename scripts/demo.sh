@@ -93,7 +93,7 @@ printf '\nBits per character on the held-out Cantonese (the trained model reads 
 for model in smollm2 "$out/train"; do
     printf '%-16s ' "$(basename "$model")"
     "$vern" perplexity --model "$model" --input "$out/heldout/yue-eval.jsonl" --context 256 --json 2>/dev/null \
-        | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"bits_per_char\"]:.3f} bits/char ({r[\"tokens\"]} tokens for {r[\"chars\"]} characters)")'
+        | python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.3f bits/char (%d tokens for %d characters)" % (r["bits_per_char"], r["tokens"], r["chars"]))'
 done
 
 step "Export the trained run as a Hugging Face folder (LoRA merged) and generate from it"

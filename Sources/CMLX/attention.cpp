@@ -3,11 +3,10 @@
 // MLX's CPU fallback builds the same from a mask, `where`, a softmax whose exp runs one float at
 // a time, two matmuls and transposes: about a quarter of prompt time, and six graph nodes per
 // layer when decoding one token.
-//
-// Legend: B batch, H query heads, Hkv key/value heads (H a multiple), T queries, S keys, D head
-// size. Query t sits at key position S − T + t (keys are the cache followed by the new positions).
+// The gradient is our own kernel too (attention_backward.cpp); the shapes' legend is in
+// attention_parts.h.
 #include "shim_common.h"
-#include "cpu_kernels.h"
+#include "attention_parts.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,38 +23,13 @@ namespace mx = mlx::core;
 
 namespace {
 
-// A 4-D float32 array as MLX laid it out: any strides (transposed views included).
-struct View {
-    const float *data;
-    int64_t stride[4];
-    const float *row(int64_t a, int64_t b, int64_t c) const { return data + a * stride[0] + b * stride[1] + c * stride[2]; }
-};
-
-View view_of(const mx::array &a) {
-    View v{a.data<float>(), {}};
-    for (int i = 0; i < 4; ++i) v.stride[i] = a.strides()[i];
-    return v;
-}
+using namespace attention_parts;
 
 // Copies a row of D features into `buffer` when its features are not adjacent.
 const float *dense_row(const float *row, int64_t step, int d, float *buffer) {
     if (step == 1) return row;
     for (int i = 0; i < d; ++i) buffer[i] = row[i * step];
     return buffer;
-}
-
-struct Shape {
-    int b, h, hkv, t, s, d;
-    bool causal;
-    int window;  // 0: no window
-    float scale;
-};
-
-// The keys query t may see: [first, last].
-inline void key_range(const Shape &n, int t, int &first, int &last) {
-    int own = n.s - n.t + t;
-    last = n.causal ? std::min(own, n.s - 1) : n.s - 1;
-    first = (n.causal && n.window > 0) ? std::max(0, own - n.window + 1) : 0;
 }
 
 __attribute__((target("avx2,fma"))) float dot_avx2(const float *a, const float *b, int d) {
@@ -69,28 +43,6 @@ __attribute__((target("avx2,fma"))) float dot_avx2(const float *a, const float *
     float total = vx_kernels::horizontal_sum(_mm256_add_ps(acc0, acc1));
     for (; i < d; ++i) total += a[i] * b[i];
     return total;
-}
-
-// scores[0..<count] -> exp(scores − max), returning their sum.
-__attribute__((target("avx2,fma"))) float exp_shifted_avx2(float *scores, int count) {
-    __m256 largest = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
-    int j = 0;
-    for (; j + 8 <= count; j += 8) largest = _mm256_max_ps(largest, _mm256_loadu_ps(scores + j));
-    float top = vx_kernels::horizontal_max(largest);
-    for (; j < count; ++j) top = std::max(top, scores[j]);
-    __m256 shift = _mm256_set1_ps(top), total = _mm256_setzero_ps();
-    j = 0;
-    for (; j + 8 <= count; j += 8) {
-        __m256 e = vx_kernels::exp8(_mm256_sub_ps(_mm256_loadu_ps(scores + j), shift));
-        _mm256_storeu_ps(scores + j, e);
-        total = _mm256_add_ps(total, e);
-    }
-    float sum = vx_kernels::horizontal_sum(total);
-    for (; j < count; ++j) {
-        scores[j] = std::exp(scores[j] - top);
-        sum += scores[j];
-    }
-    return sum;
 }
 
 // out[0..<d] += weight · row
@@ -124,14 +76,7 @@ void attend_row(const Shape &n, const View &q, const View &k, const View &v, int
             scores[j] = s;
         }
     }
-    float sum;
-    if (fast) {
-        sum = exp_shifted_avx2(scores.data(), count);
-    } else {
-        float top = *std::max_element(scores.begin(), scores.begin() + count);
-        sum = 0;
-        for (int j = 0; j < count; ++j) sum += (scores[j] = std::exp(scores[j] - top));
-    }
+    float sum = exp_shifted(scores.data(), count);
     for (int j = 0; j < count; ++j) {
         const float *vrow = dense_row(v.row(b, kv, first + j), v.stride[3], n.d, scratch);
         if (fast) {
@@ -144,16 +89,9 @@ void attend_row(const Shape &n, const View &q, const View &k, const View &v, int
     for (int i = 0; i < n.d; ++i) out[i] *= inverse;
 }
 
-// Row-major C = alpha · A · op(B) + beta · C, from the OpenBLAS linked into the executable.
-extern "C" void cblas_sgemm(int order, int transpose_a, int transpose_b, int m, int n, int k, float alpha,
-                            const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
-constexpr int row_major = 101, no_transpose = 111, transpose = 112;
-
 // Many queries (a prompt): per head and block of queries, scores = q kᵀ and out = p v by BLAS
 // over only the keys the block can see, with the masked softmax between them by our exp.
 // Needs each row's features adjacent (true for the models' views and caches).
-constexpr int query_block = 128;
-
 void attention_by_blocks(const Shape &n, const View &q, const View &k, const View &v, float *out) {
     const int rep = n.h / n.hkv;
     std::vector<float> scores(size_t(query_block) * n.s);
@@ -162,10 +100,8 @@ void attention_by_blocks(const Shape &n, const View &q, const View &k, const Vie
             int kv = h / rep;
             for (int t0 = 0; t0 < n.t; t0 += query_block) {
                 int rows = std::min(query_block, n.t - t0);
-                int first, last, unused;
-                key_range(n, t0, first, unused);
-                key_range(n, t0 + rows - 1, unused, last);
-                int span = last - first + 1;
+                int first, span;
+                block_keys(n, t0, rows, first, span);
                 float *block_out = out + ((int64_t(b) * n.t + t0) * n.h + h) * n.d;
                 if (span <= 0) {
                     for (int r = 0; r < rows; ++r) std::fill(block_out + int64_t(r) * n.h * n.d, block_out + int64_t(r) * n.h * n.d + n.d, 0.0f);
@@ -173,26 +109,7 @@ void attention_by_blocks(const Shape &n, const View &q, const View &k, const Vie
                 }
                 cblas_sgemm(row_major, no_transpose, transpose, rows, span, n.d, n.scale, q.row(b, h, t0), int(q.stride[2]),
                             k.row(b, kv, first), int(k.stride[2]), 0.0f, scores.data(), span);
-                for (int r = 0; r < rows; ++r) {
-                    float *row = scores.data() + int64_t(r) * span;
-                    int row_first, row_last;
-                    key_range(n, t0 + r, row_first, row_last);
-                    int from = row_first - first, to = row_last - first + 1;  // visible part of this row
-                    std::fill(row, row + std::max(from, 0), 0.0f);
-                    if (to > from) {
-                        float sum;
-                        if (vx_kernels::has_avx2()) {
-                            sum = exp_shifted_avx2(row + from, to - from);
-                        } else {
-                            float top = *std::max_element(row + from, row + to);
-                            sum = 0;
-                            for (int j = from; j < to; ++j) sum += (row[j] = std::exp(row[j] - top));
-                        }
-                        float inverse = 1.0f / sum;
-                        for (int j = from; j < to; ++j) row[j] *= inverse;
-                    }
-                    std::fill(row + std::max(to, from), row + span, 0.0f);
-                }
+                softmax_block(n, t0, rows, first, span, scores.data());
                 cblas_sgemm(row_major, no_transpose, no_transpose, rows, n.d, span, 1.0f, scores.data(), span,
                             v.row(b, kv, first), int(v.stride[2]), 0.0f, block_out, n.h * n.d);
             }
@@ -259,10 +176,7 @@ class Attention : public mx::UnaryPrimitive {
 
     std::vector<mx::array> vjp(const std::vector<mx::array> &primals, const std::vector<mx::array> &cotangents,
                                const std::vector<int> &argnums, const std::vector<mx::array> &) override {
-        Shape n = n_;
-        auto [outputs, gradients] = mx::vjp(
-            [n](const std::vector<mx::array> &x) { return std::vector<mx::array>{reference_attention(x[0], x[1], x[2], n)}; },
-            primals, cotangents);
+        auto gradients = attention_gradients(primals[0], primals[1], primals[2], cotangents[0], n_);
         std::vector<mx::array> selected;
         for (int index : argnums) selected.push_back(gradients[index]);
         return selected;

@@ -72,7 +72,91 @@ void gated_fused_kernel(const float *fused, float *out, int64_t rows, int64_t wi
     });
 }
 
-// The composite from MLX operations: the gradient, and the check for the kernel.
+// The gradient of one row: cotangent c (F) -> [dgate | dup] (2F), with
+//   dup = c · act(x),  dgate = c · up · (σ(z) + x σ(z)(1 − σ(z)) z′),
+// z = x for silu and z = 2√(2/π)(x + 0.044715x³) for gelu_tanh.
+inline void gated_gradient_scalar(float x, float up, float c, int kind, float &dgate, float &dup) {
+    float z = x, slope = 1.0f;
+    if (kind == VX_GATE_GELU_TANH) {
+        z = 2.0f * gelu_c * (x + 0.044715f * x * x * x);
+        slope = 2.0f * gelu_c * (1.0f + 3.0f * 0.044715f * x * x);
+    }
+    float sigma = 1.0f / (1.0f + std::exp(-z));
+    dup = c * x * sigma;
+    dgate = c * up * (sigma + x * sigma * (1.0f - sigma) * slope);
+}
+
+__attribute__((target("avx2,fma"))) void gated_gradient_avx2(const float *gate, const float *up, const float *c,
+                                                             float *dgate, float *dup, int64_t count, int kind) {
+    const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 x = _mm256_loadu_ps(gate + i), z = x, slope = one;
+        if (kind == VX_GATE_GELU_TANH) {
+            __m256 square = _mm256_mul_ps(x, x);
+            z = _mm256_mul_ps(_mm256_set1_ps(2.0f * gelu_c),
+                              _mm256_fmadd_ps(_mm256_set1_ps(0.044715f), _mm256_mul_ps(square, x), x));
+            slope = _mm256_mul_ps(_mm256_set1_ps(2.0f * gelu_c), _mm256_fmadd_ps(_mm256_set1_ps(3.0f * 0.044715f), square, one));
+        }
+        __m256 sigma = _mm256_div_ps(one, _mm256_add_ps(one, vx_kernels::exp8(_mm256_sub_ps(zero, z))));
+        __m256 cotangent = _mm256_loadu_ps(c + i);
+        _mm256_storeu_ps(dup + i, _mm256_mul_ps(cotangent, _mm256_mul_ps(x, sigma)));
+        // σ + x σ (1 − σ) z′
+        __m256 derivative = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_mul_ps(x, sigma), _mm256_sub_ps(one, sigma)), slope, sigma);
+        _mm256_storeu_ps(dgate + i, _mm256_mul_ps(_mm256_mul_ps(cotangent, _mm256_loadu_ps(up + i)), derivative));
+    }
+    for (; i < count; ++i) gated_gradient_scalar(gate[i], up[i], c[i], kind, dgate[i], dup[i]);
+}
+
+// Gate and up side by side in each row of `fused` (rows × 2F), cotangent (rows × F) -> their
+// gradients side by side (rows × 2F).
+void gated_fused_gradient_kernel(const float *fused, const float *cotangent, float *out, int64_t rows, int64_t width,
+                                 int kind) {
+    vx_kernels::parallel_chunks(int(rows), rows * width >= (1 << 14), [&](int r) {
+        const float *gate = fused + int64_t(r) * 2 * width, *c = cotangent + int64_t(r) * width;
+        float *dgate = out + int64_t(r) * 2 * width;
+        if (vx_kernels::has_avx2()) {
+            gated_gradient_avx2(gate, gate + width, c, dgate, dgate + width, width, kind);
+        } else {
+            for (int64_t i = 0; i < width; ++i)
+                gated_gradient_scalar(gate[i], gate[width + i], c[i], kind, dgate[i], dgate[width + i]);
+        }
+    });
+}
+
+class GatedFusedGradient : public mx::UnaryPrimitive {
+  public:
+    GatedFusedGradient(mx::Stream stream, int kind) : mx::UnaryPrimitive(stream), kind_(kind) {}
+
+    void eval_cpu(const std::vector<mx::array> &inputs, mx::array &out) override {
+        for (const auto &input : inputs)
+            if (!input.flags().row_contiguous) throw std::invalid_argument("gated activation gradient needs row-contiguous inputs");
+        out.set_data(mx::allocator::malloc(out.nbytes()));
+        auto &encoder = mx::cpu::get_command_encoder(stream());
+        for (const auto &input : inputs) encoder.set_input_array(input);
+        encoder.set_output_array(out);
+        int64_t width = out.shape(-1) / 2;
+        encoder.dispatch([f = inputs[0].data<float>(), c = inputs[1].data<float>(), o = out.data<float>(),
+                          rows = int64_t(out.size()) / (2 * width), width,
+                          kind = kind_]() { gated_fused_gradient_kernel(f, c, o, rows, width, kind); });
+    }
+
+    void eval_gpu(const std::vector<mx::array> &, mx::array &) override {
+        throw std::runtime_error("gated activation has no GPU kernel");
+    }
+
+    const char *name() const override { return "VernacularGatedFusedGradient"; }
+
+    bool is_equivalent(const mx::Primitive &other) const override {
+        auto *same = dynamic_cast<const GatedFusedGradient *>(&other);
+        return same && same->kind_ == kind_;
+    }
+
+  private:
+    int kind_;
+};
+
+// The composite from MLX operations: the check for the kernel and its gradient.
 mx::array reference_gated(const mx::array &gate, const mx::array &up, int kind) {
     mx::array argument = gate;
     if (kind == VX_GATE_GELU_TANH) {
@@ -109,11 +193,9 @@ class GatedFused : public mx::UnaryPrimitive {
 
     std::vector<mx::array> vjp(const std::vector<mx::array> &primals, const std::vector<mx::array> &cotangents,
                                const std::vector<int> &argnums, const std::vector<mx::array> &) override {
-        int kind = kind_;
-        auto [outputs, gradients] = mx::vjp(
-            [kind](const std::vector<mx::array> &x) { return std::vector<mx::array>{reference_gated_fused(x[0], kind)}; },
-            primals, cotangents);
-        return {gradients[0]};
+        auto cotangent = mx::contiguous(mx::astype(cotangents[0], mx::float32));
+        return {mx::array(primals[0].shape(), mx::float32, std::make_shared<GatedFusedGradient>(stream(), kind_),
+                          {primals[0], cotangent})};
     }
 
     const char *name() const override { return "VernacularGatedFused"; }

@@ -334,15 +334,6 @@ int vx_sdpa(vx_array q, vx_array k, vx_array v, float scale, const char *mask_mo
     });
 }
 
-int vx_cross_entropy(vx_array logits, vx_array targets, vx_array *out) {
-    return produce("cross_entropy", out, [&] {
-        // logsumexp(logits) - logits[target], per position.
-        const auto &l = unwrap(logits);
-        auto picked = mx::take_along_axis(l, mx::expand_dims(unwrap(targets), -1), -1);
-        return mx::subtract(mx::logsumexp(l, -1, false), mx::squeeze(picked, -1));
-    });
-}
-
 int vx_value_and_grad(vx_function function, void *context, const vx_array *inputs, int ninputs,
                       const int *argnums, int nargnums, vx_array *values, int value_capacity,
                       int *nvalues, vx_array *grads) {

@@ -188,7 +188,8 @@ public func randomNormal(_ shape: [Int], seed: UInt64) throws -> MLXArray {
     return try produce { vx_random_normal(dims, Int32(dims.count), seed, $0) }
 }
 
-/// Per-position cross-entropy: logits (..., V), targets (...) -> (...).
-public func crossEntropy(logits: MLXArray, targets: MLXArray) throws -> MLXArray {
-    try produce { vx_cross_entropy(logits.handle, targets.handle, $0) }
+/// Per-position cross-entropy: logits (..., V), targets (...) -> (...), in float32. A target outside
+/// the vocabulary gives NaN. `reference` computes the same with MLX operations (for checks).
+public func crossEntropy(logits: MLXArray, targets: MLXArray, reference: Bool = false) throws -> MLXArray {
+    try produce { vx_cross_entropy(logits.handle, targets.handle, reference ? 1 : 0, $0) }
 }

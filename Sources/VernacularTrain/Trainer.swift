@@ -118,6 +118,7 @@ public final class Trainer {
             step: 0, optimizerUpdates: 0, tokensSeen: 0, elapsedSeconds: 0,
             schedule: schedule(totalSteps: options.maxSteps ?? 0), dataPosition: 0, replayPosition: 0, seed: options.seed)
         var lastSaved = state?.step
+        var elapsedAfterFirstStep: Double?
 
         while current.step < (options.maxSteps ?? Int.max) {
             if let budget, elapsed() >= budget { break }
@@ -149,11 +150,19 @@ public final class Trainer {
                 let factor = options.gradientClip / (norm + 1e-6)
                 gradients = try gradients.map { try $0 * factor }
             }
-            if current.step == 0 && options.maxSteps == nil, let budget {
-                // A time budget alone: the first step's time sets the schedule's length, saved with
-                // the run so a resume keeps it.
-                let seconds = max(elapsed() - elapsedBefore, 1e-3)
-                current.schedule = schedule(totalSteps: max(Int(budget / seconds), 1))
+            if options.maxSteps == nil, let budget {
+                // A time budget alone sets the schedule's length, saved with the run so a resume
+                // keeps it: first from the first step's time, then, at step 3, from steps 2 and 3
+                // (the first step also pays for building the graph and touching fresh memory).
+                if current.step == 0 {
+                    let seconds = max(elapsed() - elapsedBefore, 1e-3)
+                    current.schedule = schedule(totalSteps: max(Int(budget / seconds), 1))
+                    elapsedAfterFirstStep = elapsed()
+                } else if step == 3, let afterFirst = elapsedAfterFirstStep {
+                    let now = elapsed()
+                    let steady = max((now - afterFirst) / 2, 1e-3)
+                    current.schedule = schedule(totalSteps: 3 + max(Int((budget - now) / steady), 0))
+                }
             }
             let rate = current.schedule.rate(at: step)
             model.trainable = try optimizer.step(parameters: model.trainable, gradients: gradients, learningRate: rate)

@@ -69,6 +69,52 @@ import Testing
         }
     }
 
+    /// Our backward kernel against MLX's gradient of the reference composite, on shapes that
+    /// cross the 128-query block, with a cache (fewer queries than keys), a window, grouped
+    /// heads and queries given as a transposed view (as the models pass them).
+    @Test(arguments: [(150, 170, 0), (150, 150, 40), (9, 300, 0)])
+    func attentionGradientsFollowTheReferenceAcrossBlocks(_ shape: (Int, Int, Int)) throws {
+        let (t, s, window) = shape
+        let q = try transposed(randomNormal([2, t, 4, 16], seed: 21), axes: [0, 2, 1, 3])
+        let k = try randomNormal([2, 2, s, 16], seed: 22)
+        let v = try randomNormal([2, 2, s, 16], seed: 23)
+        let probe = try randomNormal([2, t, 4 * 16], seed: 24)
+        func gradients(reference: Bool) throws -> [[Float]] {
+            try valueAndGrad([q, k, v], argnums: [0, 1, 2]) { x in
+                [try sum(causalAttention(queries: x[0], keys: x[1], values: x[2], scale: 0.25,
+                                         window: window == 0 ? nil : window, reference: reference) * probe)]
+            }.gradients.map { try $0.asFloats() }
+        }
+        let ours = try gradients(reference: false), reference = try gradients(reference: true)
+        for (index, name) in ["dq", "dk", "dv"].enumerated() {
+            #expect(maxRelativeDifference(ours[index], reference[index]) < 1e-4, "\(name)")
+        }
+    }
+
+    @Test func crossEntropyMatchesMLXOperations() throws {
+        // 1,037 logits leave a tail after the 16-wide loop; 37 rows split over two threads.
+        let logits = try randomNormal([37, 1037], seed: 31) * 5
+        let targets = try MLXArray(ints: (0..<37).map { Int32(($0 * 97) % 1037) }, [37])
+        let ours = try crossEntropy(logits: logits, targets: targets)
+        let reference = try crossEntropy(logits: logits, targets: targets, reference: true)
+        #expect(ours.shape == [37])
+        #expect(maxRelativeDifference(try ours.asFloats(), try reference.asFloats()) < 1e-5)
+        let weights = try randomNormal([37], seed: 32)
+        func gradient(reference: Bool) throws -> [Float] {
+            try valueAndGrad([logits], argnums: [0]) { x in
+                [try sum(crossEntropy(logits: x[0], targets: targets, reference: reference) * weights)]
+            }.gradients[0].asFloats()
+        }
+        #expect(maxRelativeDifference(try gradient(reference: false), try gradient(reference: true)) < 1e-5)
+    }
+
+    @Test func crossEntropyOfATargetOutsideTheVocabularyIsNaN() throws {
+        let logits = try randomNormal([2, 3, 10], seed: 33)
+        let losses = try crossEntropy(logits: logits, targets: MLXArray(ints: [0, 9, 10, 3, -1, 5], [2, 3])).asFloats()
+        #expect(losses.map(\.isNaN) == [false, false, true, false, true, false])
+        #expect(throws: EngineError.self) { try crossEntropy(logits: logits, targets: MLXArray(ints: [0, 1], [2])) }
+    }
+
     @Test(arguments: [GateActivation.silu, .geluTanh])
     func gatedActivationMatchesMLXOperations(_ activation: GateActivation) throws {
         // Wide values reach both tails of the sigmoid; 1,037 elements leave a tail after the

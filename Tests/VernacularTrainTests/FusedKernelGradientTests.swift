@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import VernacularEngine
 
-/// The backward passes of our fused CPU kernels (attention, gated activation) against central
+/// The backward passes of our fused CPU kernels (attention, cross-entropy, gated activation) against central
 /// finite differences of the forward kernels themselves: what training relies on.
 @Suite struct FusedKernelGradientTests {
     /// Gradient of sum(f(x) · r) at x by valueAndGrad, and by (f(x + h e) − f(x − h e)) / 2h for a
@@ -33,6 +33,11 @@ import VernacularEngine
         try check([1, 4, 6, 8], seed: 3) { try causalAttention(queries: $0, keys: k, values: v, scale: 0.35) }
         try check([1, 2, 6, 8], seed: 4) { try causalAttention(queries: q, keys: $0, values: v, scale: 0.35) }
         try check([1, 2, 6, 8], seed: 5) { try causalAttention(queries: q, keys: k, values: $0, scale: 0.35, window: 3) }
+    }
+
+    @Test func crossEntropyGradient() throws {
+        let targets = try MLXArray(ints: [3, 0, 6, 2, 2, 5], [2, 3])
+        try check([2, 3, 7], seed: 9) { try crossEntropy(logits: $0 * 3, targets: targets) }
     }
 
     @Test func gatedActivationGradients() throws {

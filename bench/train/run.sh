@@ -48,13 +48,13 @@ YAML
             --data "$out/data/mlx" --fine-tune-type lora --num-layers -1 --batch-size 4 --iters "$steps" \
             --max-seq-length 512 --learning-rate 2e-4 --steps-per-report 1 --steps-per-eval 100000 --val-batches 1 \
             --save-every 100000 --adapter-path "$out/mlx-speed" -c "$out/lora8.yaml" > "$out/mlx-speed.log" 2> "$out/mlx-speed.time"
-        mlx_tps=$(python3 -c 'import re,sys; r=[float(x) for x in re.findall(r"Tokens/sec ([0-9.]+)", open(sys.argv[1]).read())][1:]; r.sort(); print(f"{r[len(r)//2]:.1f}")' "$out/mlx-speed.log")
+        mlx_tps=$(python3 "$here/mlx_speed.py" "$out/mlx-speed.log")
         echo "round $round: vern $vern_tps tok/s (peak $(peak "$out/vern-speed.time") MiB), mlx-lm $mlx_tps tok/s (peak $(peak "$out/mlx-speed.time") MiB), ratio $(python3 -c "print(f'{$vern_tps / $mlx_tps:.2f}')")x; $(uptime | sed 's/.*load/load/')"
     done
 fi
 
 score() {  # model text -> bits/char
-    "$vern" perplexity --model "$1" --input "$2" --context 512 --json 2>/dev/null | python3 -c 'import json,sys; print(f"{json.load(sys.stdin)[\"bits_per_char\"]:.3f}")'
+    "$vern" perplexity --model "$1" --input "$2" --context 512 --json 2>/dev/null | python3 -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["bits_per_char"])'
 }
 
 if [[ " $only " == *" effect "* ]]; then

@@ -96,8 +96,9 @@ int vx_rope(vx_array x, int dims, int traditional, float base, float scale, int 
 /// (an additive or boolean mask broadcastable to (B, H, T, S)).
 int vx_sdpa(vx_array q, vx_array k, vx_array v, float scale, const char *mask_mode, vx_array mask,
             vx_array *out);
-/// logits: (..., V), targets: (...) int -> per-position loss (...).
-int vx_cross_entropy(vx_array logits, vx_array targets, vx_array *out);
+/// logits: (..., V), targets: (...) int -> per-position loss logsumexp(logits) − logits[target]
+/// (...), by our kernel (cross_entropy.cpp) or, with `reference`, by MLX operations.
+int vx_cross_entropy(vx_array logits, vx_array targets, int reference, vx_array *out);
 
 /// A function of arrays written by the caller: fills `outputs` (capacity `capacity`), sets
 /// `*count`; returns 0, or 1 after storing a message with vx_set_error.
