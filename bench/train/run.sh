@@ -6,7 +6,7 @@
 #           alternating ROUNDS times (default 2). Tokens/s: vern's median step from metrics.jsonl,
 #           mlx-lm's reported Tokens/sec; peak resident memory from /usr/bin/time -v for both.
 #   effect  BUDGET minutes (default 10) of continued pretraining each: vern with the extended
-#           tokenizer and its defaults, mlx-lm LoRA rank 16, lr 2e-4, all layers; bits per
+#           tokenizer and its defaults, vern with the base tokenizer and its defaults, mlx-lm LoRA rank 16, lr 2e-4, all layers; bits per
 #           character of base and trained models on held-out Cantonese (CTCPC) and English
 #           (licence texts), all scored by `vern perplexity` (mlx-lm's adapters fused first).
 #   export  `vern export --format hf` of the trained run loaded by mlx-lm: its total NLL and
@@ -61,6 +61,10 @@ if [[ " $only " == *" effect "* ]]; then
     rm -rf "$out/vern-effect" "$out/mlx-effect" "$out/mlx-fused"
     "$vern" train --model smollm2 --tokenizer "$root/demo-out/tokenizer" --data "$out/data/train.jsonl" \
         --output "$out/vern-effect" --max-minutes "$budget" --quiet > "$out/vern-effect.log" 2>&1
+    # The same budget and defaults on the base tokenizer: what the extension costs or gains.
+    rm -rf "$out/vern-effect-base-tokenizer"
+    "$vern" train --model smollm2 --data "$out/data/train.jsonl" --output "$out/vern-effect-base-tokenizer" \
+        --max-minutes "$budget" --quiet > "$out/vern-effect-base-tokenizer.log" 2>&1
     cat > "$out/lora16.yaml" <<YAML
 lora_parameters: {rank: 16, scale: 2.0, dropout: 0.0, keys: ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]}
 YAML
@@ -71,11 +75,11 @@ YAML
         --max-seq-length 512 --learning-rate 2e-4 --steps-per-report 10 --steps-per-eval 100000 --val-batches 1 \
         --save-every 10 --adapter-path "$out/mlx-effect" -c "$out/lora16.yaml" > "$out/mlx-effect.log" 2>&1 || true
     LD_PRELOAD=$openblas python3 -m mlx_lm fuse --model "$hf" --adapter-path "$out/mlx-effect" --save-path "$out/mlx-fused" > /dev/null 2>&1
-    printf '%-22s %10s %10s\n' model yue-bits/char en-bits/char
-    for model in smollm2 "$out/vern-effect" "$out/mlx-fused"; do
-        printf '%-22s %10s %10s\n' "$(basename "$model")" "$(score "$model" "$out/data/heldout-yue.txt")" "$(score "$model" "$out/data/heldout-en.txt")"
+    printf '%-28s %10s %10s\n' model yue-bits/char en-bits/char
+    for model in smollm2 "$out/vern-effect" "$out/vern-effect-base-tokenizer" "$out/mlx-fused"; do
+        printf '%-28s %10s %10s\n' "$(basename "$model")" "$(score "$model" "$out/data/heldout-yue.txt")" "$(score "$model" "$out/data/heldout-en.txt")"
     done
-    tail -n 3 "$out/vern-effect.log"
+    tail -n 3 "$out/vern-effect.log" "$out/vern-effect-base-tokenizer.log"
     grep -Eo 'Iter [0-9]+: Train loss [0-9.]+' "$out/mlx-effect.log" | tail -n 1
 fi
 

@@ -39,9 +39,16 @@ extension Vern {
                 ? generator.chatPrompt([ChatMessage(role: .user, content: prompt)])
                 : loaded.tokenizer.encode(prompt, addSpecialTokens: true).map(Int.init)
             if let limit = promptTokens { tokens = Array(tokens.prefix(limit)) }
-            if !json, promptFile == nil { FileHandle.standardOutput.write(Data(prompt.utf8)) }
+            var endsWithNewline = true
+            if !json, promptFile == nil {
+                FileHandle.standardOutput.write(Data(prompt.utf8))
+                endsWithNewline = prompt.hasSuffix("\n") || prompt.isEmpty
+            }
             let result = try generator.generate(prompt: tokens, parameters: sampling.parameters) { text in
-                if !json { FileHandle.standardOutput.write(Data(text.utf8)) }
+                if !json, !text.isEmpty {
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                    endsWithNewline = text.hasSuffix("\n")
+                }
                 return true
             }
             if json {
@@ -51,7 +58,9 @@ extension Vern {
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                print("")
+                // The text ends on its own line before the timing line: both go out unbuffered, so
+                // the order holds on a terminal where stdout and stderr interleave.
+                if !endsWithNewline { FileHandle.standardOutput.write(Data("\n".utf8)) }
                 FileHandle.standardError.write(Data(String(
                     format: "prompt: %d tokens, %.1f t/s; generated: %d tokens, %.1f t/s (%@)\n",
                     result.promptTokens, result.promptTokensPerSecond, result.generatedTokens, result.tokensPerSecond,

@@ -44,7 +44,7 @@ extension Vern {
         @Option(help: "Tokens per training row.") var seqLen = 512
         @Option(help: "Rows per micro-batch.") var batchSize = 4
         @Option(help: "Micro-batches per optimizer step.") var gradAccum = 1
-        @Option(help: "Peak learning rate (after warm-up).") var lr: Float = 2e-4
+        @Option(help: "Peak learning rate (after warm-up); default 1e-3 with LoRA, 5e-5 with --full.") var lr: Float?
         @Option(help: "The cosine ends at this share of the peak rate.") var minLrRatio: Float = 0.1
         @Option(help: "Warm-up steps (default: 5% of the run).") var warmupSteps: Int?
         @Option(help: "Optimizer steps to run (default: one pass over the data).") var maxSteps: Int?
@@ -87,7 +87,7 @@ extension Vern {
             options.sequenceLength = seqLen
             options.batchSize = batchSize
             options.gradientAccumulation = gradAccum
-            options.learningRate = lr
+            options.learningRate = lr ?? (full ? TrainingOptions.fullFineTuningLearningRate : TrainingOptions.adapterLearningRate)
             options.minimumLearningRateRatio = minLrRatio
             options.warmupSteps = warmupSteps
             options.maxSteps = maxSteps
