@@ -133,8 +133,10 @@ let package = Package(
         .testTarget(name: "VernacularTrainTests", dependencies: ["VernacularTrain", "VernacularModels", "VernacularEngine", "VernacularTokenizer", "VernacularPack", "VernacularWeights"]),
         .testTarget(
             name: "VernacularServeTests",
-            dependencies: ["VernacularServe", "VernacularModels", "VernacularTokenizer",
-                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["VernacularServe", "VernacularModels", "VernacularTokenizer", "VernacularEngine",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            exclude: ["Python"]
         ),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),

@@ -1,3 +1,0 @@
-import XCTest
-@testable import VernacularServe
-final class PlaceholderTests: XCTestCase { func testNothing() {} }
