@@ -51,6 +51,11 @@ extension Vern {
                 FileHandle.standardError.write(Data("vern serve: listening on http://\(configuration.host):\(port)\n".utf8))
             }
             try await app.runService()
+            // Every request has been answered and the scheduler has stopped. Leave without
+            // tearing the model and the engine's static state down: one exit in about ten hit heap
+            // corruption while MLX buffers were freed during process teardown.
+            fflush(nil)
+            _exit(0)
         }
 
         /// `smollm2` for an installed name, else the file or folder name without its extension.
