@@ -54,7 +54,7 @@ button:disabled { opacity: .5; cursor: default; }
 </header>
 <main id="log" aria-live="polite"></main>
 <form id="form">
-  <textarea id="input" rows="1" placeholder="講啲嘢… / Say something…" autofocus></textarea>
+  <textarea id="input" rows="1" placeholder="講啲嘢… / Say hi" autofocus></textarea>
   <button id="send" type="submit">Send</button>
   <button id="stop" type="button" class="secondary" disabled>Stop</button>
 </form>
@@ -168,6 +168,8 @@ async function ask(text) {
   } catch (error) {
     if (error.name === "AbortError") {
       finish = "stopped";
+    } else if (error instanceof TypeError) {
+      showError("Cannot reach the server (is vern serve still running?): " + error.message);
     } else {
       showError("Error: " + error.message);
     }
