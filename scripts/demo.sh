@@ -100,3 +100,36 @@ step "Export the trained run as a Hugging Face folder (LoRA merged) and generate
 "$vern" export "$out/train" --format hf --output "$out/export"
 ls "$out/export"
 "$vern" generate --model "$out/export" -p "我哋今晚去" --max-tokens 24 --seed 7
+
+step "Serve SmolLM2 over the OpenAI API on a free loopback port, ask one streamed question with curl, stop the server"
+"$vern" serve --model smollm2 --host 127.0.0.1 --port 0 --slots 2 > "$out/serve.log" 2>&1 &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
+port=""
+for _ in $(seq 1 600); do
+    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$out/serve.log" | head -n 1)
+    if [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/health" > /dev/null; then break; fi
+    sleep 0.1
+done
+[ -n "$port" ] || { cat "$out/serve.log"; echo "vern serve did not start" >&2; exit 1; }
+cat <<COMMAND
+\$ curl -N http://127.0.0.1:$port/v1/chat/completions -H 'Content-Type: application/json' \\
+    -d '{"model": "smollm2", "stream": true, "temperature": 0, "max_tokens": 48,
+         "messages": [{"role": "user", "content": "What is the capital of France?"}]}'
+COMMAND
+curl -sN "http://127.0.0.1:$port/v1/chat/completions" -H 'Content-Type: application/json' \
+    -d '{"model": "smollm2", "stream": true, "temperature": 0, "max_tokens": 48,
+         "messages": [{"role": "user", "content": "What is the capital of France?"}]}' \
+    | tee "$out/serve-stream.txt" | sed -n '1,2p'
+printf '... (%s events in all)\nThe answer, joined from the streamed deltas:\n' "$(grep -c '^data: ' "$out/serve-stream.txt")"
+python3 -c '
+import json, sys
+text = ""
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.startswith("data: {"):
+        for choice in json.loads(line[6:])["choices"]:
+            text += choice["delta"].get("content") or ""
+print(text)' "$out/serve-stream.txt"
+kill -TERM "$serve_pid"
+wait "$serve_pid" && echo "server stopped cleanly (SIGTERM)"
+trap - EXIT

@@ -13,9 +13,25 @@ public protocol LanguageModel: AnyObject, Sendable {
     func callAsFunction(_ tokens: MLXArray, cache: KVCache?, lastOnly: Bool) throws -> MLXArray
     /// An empty cache with one slot per layer.
     func newCache() -> KVCache
+    /// One decoding step for several independent sequences: `tokens[i]` continues the sequence
+    /// held by `caches[i]` (each at its own position) -> logits (B, V). Serving calls this so that
+    /// the weights are read once per step for all the sequences it is decoding.
+    func decodeStep(tokens: [Int], caches: [KVCache]) throws -> MLXArray
 }
 
 extension LanguageModel {
+    /// The reference: one forward pass per sequence, logits stacked. Architectures without a
+    /// batched step use it.
+    public func decodeStep(tokens: [Int], caches: [KVCache]) throws -> MLXArray {
+        guard tokens.count == caches.count, !tokens.isEmpty else {
+            throw EngineError("decodeStep needs one cache per token, got \(tokens.count) tokens and \(caches.count) caches")
+        }
+        let rows = try zip(tokens, caches).map { token, cache in
+            try reshaped(self(MLXArray(ints: [Int32(token)], [1, 1]), cache: cache, lastOnly: true), [1, vocabularySize])
+        }
+        return rows.count == 1 ? rows[0] : try concatenated(rows, axis: 0)
+    }
+
     /// Logits for every position.
     public func callAsFunction(_ tokens: MLXArray, cache: KVCache?) throws -> MLXArray {
         try self(tokens, cache: cache, lastOnly: false)
@@ -117,6 +133,14 @@ struct Linear {
         if parts.contains(where: { $0.adapter != nil }) {
             adapters = parts.map { ($0.weight.dim(0), $0.adapter) }
         }
+    }
+
+    /// Decoding several sequences at once: every row goes through the quantised kernel (it reads
+    /// each block of W once per chunk of outputs for all rows), not float32 BLAS.
+    func decode(_ x: MLXArray) throws -> MLXArray {
+        guard let decodeWeight, adapters == nil else { return try self(x) }
+        let y = try quantizedMatmul(x, decodeWeight)
+        return try bias.map { try y + $0 } ?? y
     }
 
     func callAsFunction(_ x: MLXArray) throws -> MLXArray {

@@ -198,4 +198,48 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         if lastOnly { h = try lastPosition(h) }
         return try output(rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps))                         // (B, T, V)
     }
+
+    /// Batched decoding: the projections and the MLP run on all B sequences as one (B, 1, C)
+    /// input; rotary positions, the KV cache and attention are per sequence, since each sequence
+    /// is at its own position. Same numbers as B separate calls, within the 8-bit kernel's rounding.
+    public func decodeStep(tokens: [Int], caches: [KVCache]) throws -> MLXArray {
+        let c = configuration
+        let batch = tokens.count
+        guard batch == caches.count, batch > 0 else {
+            throw EngineError("decodeStep needs one cache per token, got \(batch) tokens and \(caches.count) caches")
+        }
+        let offsets = caches.map(\.offset)
+        let qWidth = c.attentionHeads * c.headDim, kvWidth = c.kvHeads * c.headDim
+        var h = try take(embedding, MLXArray(ints: tokens.map(Int32.init), [batch, 1]), axis: 0)   // (B, 1, C)
+        for (index, block) in blocks.enumerated() {
+            let x = try rmsNorm(h, weight: block.attentionNorm, eps: c.rmsNormEps)
+            let qkv = try block.qkv.decode(x)                                                  // (B, 1, (H + 2K)·D)
+            var rows: [MLXArray] = []
+            rows.reserveCapacity(batch)
+            for row in 0..<batch {
+                let parts = try splitLastAxis(sliced(qkv, axis: 0, from: row, to: row + 1), [qWidth, kvWidth, kvWidth])
+                func heads(_ projection: MLXArray, _ count: Int) throws -> MLXArray {       // -> (1, n, 1, D)
+                    try reshaped(projection, [1, count, 1, c.headDim])
+                }
+                var q = try heads(parts[0], c.attentionHeads)
+                var k = try heads(parts[1], c.kvHeads)
+                let v = try heads(parts[2], c.kvHeads)
+                if let qNorm = block.qNorm, let kNorm = block.kNorm {
+                    q = try rmsNorm(q, weight: qNorm, eps: c.rmsNormEps)
+                    k = try rmsNorm(k, weight: kNorm, eps: c.rmsNormEps)
+                }
+                q = try rope(q, dimensions: c.headDim, traditional: c.ropeTraditional, base: c.ropeTheta, offset: offsets[row])
+                k = try rope(k, dimensions: c.headDim, traditional: c.ropeTraditional, base: c.ropeTheta, offset: offsets[row])
+                let (keys, values) = try caches[row].update(layer: index, keys: k, values: v)
+                rows.append(try causalAttention(queries: q, keys: keys, values: values,
+                                                scale: 1 / Float(c.headDim).squareRoot()))     // (1, 1, H·D)
+            }
+            let attended = batch == 1 ? rows[0] : try concatenated(rows, axis: 0)             // (B, 1, H·D)
+            h = try h + block.o.decode(attended)
+            let y = try rmsNorm(h, weight: block.mlpNorm, eps: c.rmsNormEps)
+            h = try h + block.down.decode(gatedActivation(stacked: block.gateUp.decode(y), .silu))
+        }
+        for cache in caches { cache.advance(by: 1) }
+        return try reshaped(output.decode(rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps)), [batch, c.vocabularySize])
+    }
 }
