@@ -6,7 +6,7 @@ import VernacularModels
 /// The router: every endpoint, over whatever engine `host` holds. Tests call this too.
 public func buildRouter(host: ModelHost, configuration: ServeConfiguration, metrics: ServeMetrics) -> Router<ServeRequestContext> {
     let router = Router(context: ServeRequestContext.self)
-    router.middlewares.add(OpenAIErrorMiddleware(metrics: metrics))
+    router.middlewares.add(OpenAIErrorMiddleware(metrics: metrics, maxBodyBytes: configuration.maxBodyBytes))
     if let key = configuration.apiKey, !key.isEmpty { router.middlewares.add(APIKeyMiddleware(key: key)) }
 
     router.get("/") { _, _ in

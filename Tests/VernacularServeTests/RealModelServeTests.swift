@@ -110,6 +110,53 @@ struct RealModelServeTests {
         #expect(scheduler.meanBatchSize > 1.5, "requests shared decoding steps (mean batch \(scheduler.meanBatchSize))")
     }
 
+    /// A prompt read in chunks gives the logits of the prompt read at once (up to the rounding
+    /// of other matrix shapes), and the cache ends at the same position.
+    @Test func promptInChunksMatchesThePromptAtOnce() throws {
+        let loaded = try ServeTestModel.load()
+        let model = loaded.model
+        let prompt = Generator(loaded).chatPrompt([ChatMessage(role: .user, content: "講一句廣東話，再用English解釋。")])
+        let whole = model.newCache()
+        let once = try model(MLXArray(ints: prompt.map(Int32.init), [1, prompt.count]), cache: whole, lastOnly: true).asFloats()
+        let chunked = model.newCache()
+        var last: [Float] = []
+        for start in stride(from: 0, to: prompt.count, by: 7) {
+            let piece = prompt[start..<min(start + 7, prompt.count)].map(Int32.init)
+            last = try model(MLXArray(ints: piece, [1, piece.count]), cache: chunked, lastOnly: true).asFloats()
+        }
+        let largest = zip(once, last).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(largest < 0.05, "chunked and whole-prompt logits differ by \(largest)")
+        #expect(Sampler.argmax(once) == Sampler.argmax(last))
+        #expect(whole.offset == chunked.offset && whole.offset == prompt.count)
+    }
+
+    /// Prompts longer than the prefill chunk are read over several turns while the other slots
+    /// keep decoding: every request still finishes, and they share decoding steps.
+    @Test func longPromptsAreReadInChunksBetweenDecodingSteps() async throws {
+        let loaded = try ServeTestModel.load()
+        let scheduler = BatchScheduler(model: loaded, configuration: .init(slots: 3, maxQueue: 8, prefillChunk: 7))
+        defer { scheduler.shutdown() }
+        let generator = Generator(loaded)
+        let questions = ["What is the capital of France?", "Name a colour.", "講一句廣東話。", "What is 2 + 2?"]
+        let streams = try questions.map {
+            try scheduler.submit(GenerationRequest(prompt: generator.chatPrompt([ChatMessage(role: .user, content: $0)]),
+                                                   maxTokens: 16, sampling: .greedy))
+        }
+        for stream in streams {
+            var text = ""
+            var summary: GenerationSummary?
+            for try await event in stream {
+                switch event {
+                case .text(let piece): text += piece
+                case .finished(let end): summary = end
+                }
+            }
+            #expect(!text.isEmpty)
+            #expect(summary?.finishReason == .stop || summary?.finishReason == .length)
+        }
+        #expect(scheduler.meanBatchSize > 1.5, "requests shared decoding steps (mean batch \(scheduler.meanBatchSize))")
+    }
+
     @Test func cancellingStopsGenerationWithinAStep() async throws {
         let loaded = try ServeTestModel.load()
         let finished = FinishedLog()
@@ -129,6 +176,23 @@ struct RealModelServeTests {
         #expect(summary.finishReason == .cancelled)
         #expect(summary.completionTokens < 20, "stopped soon after the client left: \(summary.completionTokens) tokens")
         #expect(scheduler.busySlots == 0)
+    }
+
+    @Test func ignoreEOSGeneratesExactlyMaxTokens() async throws {
+        let loaded = try ServeTestModel.load()
+        let scheduler = BatchScheduler(model: loaded, configuration: .init(slots: 1, maxQueue: 1))
+        defer { scheduler.shutdown() }
+        let prompt = Generator(loaded).chatPrompt([ChatMessage(role: .user, content: "Say yes.")])
+        for ignore in [false, true] {
+            var summary: GenerationSummary?
+            for try await case .finished(let end) in try scheduler.submit(
+                GenerationRequest(prompt: prompt, maxTokens: 60, sampling: .greedy, ignoreEOS: ignore)) { summary = end }
+            if ignore {
+                #expect(summary?.completionTokens == 60 && summary?.finishReason == .length)
+            } else {
+                #expect(summary?.finishReason == .stop, "a short greedy answer ends by itself")
+            }
+        }
     }
 
     @Test func queueBeyondSlotsIsBoundedAndRefusesWith429() throws {

@@ -34,12 +34,14 @@ public struct CompletionOptions: Decodable, Sendable {
     public var n: Int?
     public var stream: Bool?
     public var streamOptions: StreamOptions?
+    /// llama.cpp's extension: keep generating past end-of-sequence (benchmarks of fixed length).
+    public var ignoreEOS: Bool?
 
     enum CodingKeys: String, CodingKey {
         case model, temperature, seed, stop, n, stream
         case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens"
         case topP = "top_p", topK = "top_k", minP = "min_p", repeatPenalty = "repeat_penalty"
-        case streamOptions = "stream_options"
+        case streamOptions = "stream_options", ignoreEOS = "ignore_eos"
     }
 
     /// Checks ranges, naming the field at fault.

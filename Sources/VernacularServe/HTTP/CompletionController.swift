@@ -83,7 +83,7 @@ struct CompletionController: Sendable {
         }
         return Prepared(engine: engine,
                         generation: GenerationRequest(prompt: prompt, maxTokens: maxTokens, sampling: options.sampling,
-                                                      stop: options.stop?.values ?? []),
+                                                      stop: options.stop?.values ?? [], ignoreEOS: options.ignoreEOS ?? false),
                         options: options,
                         wire: CompletionWire(id: CompletionWire.newID(prefix: prefix), model: engine.modelID),
                         arrival: arrival)

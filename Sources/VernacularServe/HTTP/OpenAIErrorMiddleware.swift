@@ -4,6 +4,7 @@ import Hummingbird
 /// every answer by endpoint and status for `/metrics`.
 struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServeMetrics
+    let maxBodyBytes: Int
     /// Paths counted under their own name; anything else is `other`, so that clients cannot grow
     /// the label set.
     static var knownEndpoints: Set<String> {
@@ -22,7 +23,7 @@ struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let converted: OpenAIError
             switch error.status {
             case .notFound: converted = .routeNotFound(request.method.rawValue, path)
-            case .contentTooLarge: converted = .bodyTooLarge(limit: 1 << 20)
+            case .contentTooLarge: converted = .bodyTooLarge(limit: maxBodyBytes)
             default:
                 converted = OpenAIError(status: error.status, message: error.body ?? error.status.reasonPhrase,
                                         type: error.status.code >= 500 ? "server_error" : "invalid_request_error")

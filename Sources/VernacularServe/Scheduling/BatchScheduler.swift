@@ -3,8 +3,8 @@ import VernacularEngine
 import VernacularModels
 
 /// Continuous batching over a fixed set of slots. One thread owns the model: each turn it drops
-/// cancelled requests, moves waiting requests into free slots (processing their prompts), then
-/// runs one decoding step for every busy slot together (`LanguageModel.decodeStep`: the weights
+/// cancelled requests, moves waiting requests into free slots, processes one chunk of each new
+/// slot's prompt, then runs one decoding step for every slot past its prompt together (`LanguageModel.decodeStep`: the weights
 /// are read once for all of them). A request joins at the next step and leaves as soon as it
 /// ends; each slot has its own KV cache, sampler and text state. Requests past the slots wait in
 /// a bounded queue; past that, `submit` refuses them.
@@ -102,6 +102,9 @@ public final class BatchScheduler: @unchecked Sendable {
         var history: [Int]
         var text: CompletionText
         var generated = 0
+        /// Prompt tokens processed so far; decoding starts when all are.
+        var prefilled = 0
+        var decoding = false
         var nextToken = 0
         var timeToFirstToken: Double?
 
@@ -130,51 +133,53 @@ public final class BatchScheduler: @unchecked Sendable {
             condition.unlock()
 
             for job in dropped { end(job, GenerationSummary(finishReason: .cancelled, promptTokens: job.request.prompt.count, completionTokens: 0)) }
-            for job in admitted { if let slot = start(job) { active.append(slot) } }
+            for job in admitted {
+                if job.flag.isCancelled {
+                    end(job, GenerationSummary(finishReason: .cancelled, promptTokens: job.request.prompt.count, completionTokens: 0))
+                } else {
+                    active.append(Slot(job: job, loaded: loaded))
+                }
+            }
             active.removeAll { slot in
                 guard slot.job.flag.isCancelled else { return false }
                 finish(slot, .cancelled)
                 return true
             }
-            if !active.isEmpty { step() }
+            // One prompt chunk for each slot still reading its prompt, so that a long prompt
+            // delays the others' next token by one chunk, not by the whole prompt.
+            active.removeAll { slot in !slot.decoding && !prefillChunk(slot) }
+            if active.contains(where: \.decoding) { step() }
             condition.withLock { busy = active.count }
         }
         finished.signal()
     }
 
-    /// Processes the prompt of a new request and samples its first token; nil when it has ended.
-    private func start(_ job: GenerationJob) -> Slot? {
-        if job.flag.isCancelled {
-            end(job, GenerationSummary(finishReason: .cancelled, promptTokens: job.request.prompt.count, completionTokens: 0))
-            return nil
-        }
-        let slot = Slot(job: job, loaded: loaded)
+    /// Processes the next chunk of a slot's prompt; after the last, samples the first token.
+    /// False when the request has ended (failed, or finished at its first token).
+    private func prefillChunk(_ slot: Slot) -> Bool {
+        let prompt = slot.job.request.prompt
         do {
-            let prompt = job.request.prompt
             guard !prompt.isEmpty else { throw EngineError("the prompt has no tokens") }
-            var logits: MLXArray?
-            var position = 0
-            while position < prompt.count {
-                if job.flag.isCancelled {
-                    finish(slot, .cancelled)
-                    return nil
-                }
-                let end = min(position + configuration.prefillChunk, prompt.count)
-                let chunk = try MLXArray(ints: prompt[position..<end].map(Int32.init), [1, end - position])
-                logits = try loaded.model(chunk, cache: slot.cache, lastOnly: true)
-                try logits!.eval()
-                position = end
-            }
-            return accept(slot, token: slot.sampler.sample(logits: try logits!.asFloats(), history: slot.history)) ? slot : nil
+            let end = min(slot.prefilled + configuration.prefillChunk, prompt.count)
+            let chunk = try MLXArray(ints: prompt[slot.prefilled..<end].map(Int32.init), [1, end - slot.prefilled])
+            let logits = try loaded.model(chunk, cache: slot.cache, lastOnly: true)
+            try logits.eval()
+            slot.prefilled = end
+            guard end == prompt.count else { return true }
+            slot.decoding = true
+            return accept(slot, token: slot.sampler.sample(logits: try logits.asFloats(), history: slot.history))
         } catch {
             fail(slot.job, error)
-            return nil
+            return false
         }
     }
 
     /// One decoding step for every active slot, batched; a failure falls back to one slot at a
     /// time so that only the slot at fault ends.
     private func step() {
+        let waiting = active.filter { !$0.decoding }
+        active = active.filter(\.decoding)
+        defer { active += waiting }
         let vocabulary = loaded.model.vocabularySize
         var rows: [[Float]?]
         do {
@@ -206,7 +211,7 @@ public final class BatchScheduler: @unchecked Sendable {
     private func accept(_ slot: Slot, token: Int) -> Bool {
         slot.generated += 1
         if slot.timeToFirstToken == nil { slot.timeToFirstToken = slot.job.secondsSinceSubmission }
-        if stopTokens.contains(token) {
+        if !slot.job.request.ignoreEOS, stopTokens.contains(token) {
             finish(slot, .stop)
             return false
         }

@@ -7,8 +7,11 @@ public struct GenerationRequest: Sendable {
     public var maxTokens: Int
     public var sampling: SamplingParameters
     public var stop: [String]
+    /// Keep going past end-of-sequence tokens (fixed-length benchmarks).
+    public var ignoreEOS: Bool
 
-    public init(prompt: [Int], maxTokens: Int, sampling: SamplingParameters, stop: [String] = []) {
+    public init(prompt: [Int], maxTokens: Int, sampling: SamplingParameters, stop: [String] = [], ignoreEOS: Bool = false) {
+        self.ignoreEOS = ignoreEOS
         self.prompt = prompt
         self.maxTokens = maxTokens
         self.sampling = sampling
