@@ -80,7 +80,7 @@ YAML
         printf '%-28s %10s %10s\n' "$(basename "$model")" "$(score "$model" "$out/data/heldout-yue.txt")" "$(score "$model" "$out/data/heldout-en.txt")"
     done
     tail -n 3 "$out/vern-effect.log" "$out/vern-effect-base-tokenizer.log"
-    grep -Eo 'Iter [0-9]+: Train loss [0-9.]+' "$out/mlx-effect.log" | tail -n 1
+    sed 's/\x1b\[[0-9;]*m//g' "$out/mlx-effect.log" | grep -E '^ +[0-9]+ +[0-9.]+ ' | tail -n 1 || true
 fi
 
 if [[ " $only " == *" export "* ]]; then
@@ -88,7 +88,7 @@ if [[ " $only " == *" export "* ]]; then
     [ -d "$run/checkpoints" ] || run=$out/vern-speed
     rm -rf "$out/exported"
     "$vern" export "$run" --format hf --output "$out/exported"
-    head -c 1500 "$out/data/heldout-yue.txt" > "$out/export-text.txt"
+    python3 -c "import sys; sys.stdout.write(open(sys.argv[1], encoding=\"utf-8\").read()[:500])" "$out/data/heldout-yue.txt" > "$out/export-text.txt"
     LD_PRELOAD=$openblas python3 "$here/mlx_nll.py" "$out/exported" "$out/export-text.txt" > "$out/mlx-nll.json"
     "$vern" perplexity --model "$out/exported" --input "$out/export-text.txt" --context 4096 --json 2>/dev/null > "$out/vern-nll.json"
     python3 - "$out/mlx-nll.json" "$out/vern-nll.json" <<'PY'
