@@ -4,7 +4,7 @@ import Yams
 
 /// Decision thresholds of the classifier; the language pack sets them, with its reasons.
 public struct LangIDThresholds: Sendable, Codable, Equatable {
-    /// Sentences with fewer text units (Han characters + Latin words) are `other`.
+    /// Sentences with fewer text units (Han characters + Latin words) are `neutral`.
     public var minUnits: Int = 1
     /// A best probability below this gives `other` (undecided) instead of a guess.
     public var minScore: Float = 0.5

@@ -9,7 +9,7 @@ public enum QualityStages {
         }
         registry.register("quality") { options in
             let config = try options.decode(QualityStageConfig.self)
-            let thresholds = try QualityThresholds.load(packPath: config.pack)
+            let thresholds = try QualityThresholds.load(packPath: PackLocator.resolvedPath(config.pack))
             return QualityStage(filters: QualityFilters(thresholds: thresholds, skip: Set(config.skip)))
         }
         registry.register("decontaminate") { options in

@@ -16,7 +16,7 @@ import Testing
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == 6)
         let labels = lines.map { $0.split(separator: "\t").first.map(String.init) ?? "" }
-        #expect(labels == ["yue", "other", "other", "zh", "en", "other"])
+        #expect(labels == ["yue", "neutral", "other", "zh", "en", "neutral"])
         for line in lines {
             let fields = line.split(separator: "\t")
             #expect(fields.count == 2)

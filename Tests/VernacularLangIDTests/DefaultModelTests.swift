@@ -16,10 +16,57 @@ import Testing
     }
 
     @Test(arguments: ["", "   ", "……！！！", "😂😂😂👍", "🙏🏻🙏🏻 ❤️", "12:30 2024-01-01", "+852 2345 6789", "。，、"])
-    func nothingToJudgeIsOther(_ line: String) {
+    func nothingToJudgeIsNeutral(_ line: String) {
         let prediction = classifier.classify(sentence: line)
-        #expect(prediction.label == .other)
+        #expect(prediction.label == .neutral)
         #expect(prediction.score == 1)
+    }
+
+    /// Lines of a wiki article that carry no language: headings, infobox fields, table cells,
+    /// names, a web address. Before, 歷史 was zh 0.99 and such lines outvoted the prose.
+    @Test(arguments: ["歷史", "常見飲品", "類型: 餐廳", "name: 茶餐廳", "發源地：香港", "凍奶茶\t20\t凍飲加兩蚊",
+                      "1904年", "Chris Hosmer", "MTR", "茶餐廳（英文：Cha chaan teng）"])
+    func headingsAndCellsAreNeutral(_ line: String) {
+        let prediction = classifier.classify(sentence: line)
+        #expect(prediction.label == .neutral, "\(line): \(prediction.label) \(prediction.score)")
+        #expect(prediction.score < 0.99)
+    }
+
+    /// However sure the model is, one or two characters are not enough for 0.99 of anything.
+    @Test(arguments: ["歷史", "佢", "嘅", "的", "是", "佢哋", "他們", "OK", "hello", "係呀"])
+    func aOneWordLineIsNeverNearlyCertain(_ line: String) {
+        #expect(classifier.classify(sentence: line).score < 0.99, "\(line)")
+    }
+
+    /// The Cantonese article the demo dropped as `zh 0.69`: infobox, headings and a table around
+    /// two Cantonese sentences. Neutral lines count for nothing, so the prose decides.
+    @Test func aCantoneseArticleIsJudgedByItsProse() {
+        let article = """
+            name: 茶餐廳
+            類型: 餐廳
+            發源地: 香港
+            常見食物: 奶茶; 菠蘿包; 餐蛋麵
+            茶餐廳係香港一種好常見嘅食肆，賣奶茶、多士同埋各種粉麵飯。
+            歷史
+            第二次世界大戰之後，冰室慢慢演變成茶餐廳，而家成日都好多人。
+            常見飲品
+            飲品\t價錢（港幣）\t備註
+            凍奶茶\t20\t凍飲加兩蚊
+            凍檸茶\t19
+            """
+        let result = classifier.classify(document: article)
+        #expect(result.label == .yue)
+        #expect(result.yueShare == 1)
+        let neutral = result.sentences.filter { $0.prediction.label == .neutral }.count
+        #expect(neutral >= 8, "\(result.sentences.map { ($0.span.text, $0.prediction.label) })")
+        // The same frame around SWC prose is SWC, and the frame alone has no language.
+        let swc = article.replacingOccurrences(of: "茶餐廳係香港一種好常見嘅食肆，賣奶茶、多士同埋各種粉麵飯。", with: "茶餐廳是香港一種很常見的食肆，售賣奶茶和各種粉麵飯。")
+            .replacingOccurrences(of: "第二次世界大戰之後，冰室慢慢演變成茶餐廳，而家成日都好多人。", with: "第二次世界大戰之後，冰室慢慢演變成了茶餐廳，現在總是有很多人。")
+        #expect(classifier.classify(document: swc).label == .zh)
+        let frame = article.split(separator: "\n").filter { !$0.contains("。") }.joined(separator: "\n")
+        let bare = classifier.classify(document: frame)
+        #expect(bare.label == .neutral)
+        #expect(bare.yueShare == 0)
     }
 
     @Test func aOneMegabyteLineIsClassifiedInPieces() {

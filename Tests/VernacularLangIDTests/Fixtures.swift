@@ -23,10 +23,12 @@ enum Fixtures {
         (.mixed, "我今日好busy呀，要幫個boss寫report。"),
         (.mixed, "你send個file俾我check下先啦。"),
         (.mixed, "佢話個project deadline係下個禮拜。"),
-        (.other, "……！！！"),
-        (.other, "😂😂😂👍"),
-        (.other, ""),
-        (.other, "12:30 2024-01-01"),
+        (.neutral, "……！！！"),
+        (.neutral, "😂😂😂👍"),
+        (.neutral, ""),
+        (.neutral, "12:30 2024-01-01"),
+        (.neutral, "歷史"),
+        (.neutral, "類型: 餐廳"),
     ]
 
     /// The same sentences in Traditional and Simplified characters (as OpenCC's s2t/t2s give).

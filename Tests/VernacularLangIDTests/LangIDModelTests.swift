@@ -58,7 +58,7 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("langid-\(UUID().uuidString).tsv")
         try "yue\t佢哋嚟咗\n\nzh\t他們來了\nklingon\tnuqneH\n".write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
-        #expect(throws: LangIDError.badTrainingLine(file: url.path, line: 4, reason: "unknown label 'klingon' (known: yue, zh, en, mixed, other)")) {
+        #expect(throws: LangIDError.badTrainingLine(file: url.path, line: 4, reason: "unknown label 'klingon' (known: yue, zh, en, mixed, neutral, other)")) {
             try LangIDTrainer.readLabelledFile(url)
         }
     }

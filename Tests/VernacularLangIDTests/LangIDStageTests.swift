@@ -41,6 +41,31 @@ import Yams
         #expect(try langid.process(&english, counters: &counters) == .drop(DropReason("no_sentence_kept", detail: "en")))
     }
 
+    @Test func documentsWithoutSignalAreKeptOnlyWhenKeepNamesNeutral() throws {
+        let table = "飲品\t價錢\n凍奶茶\t20\n凍檸茶\t19\n熱咖啡\t18"
+        var counters = StageCounters()
+        var document = Document(id: "1", text: table, source: "t")
+        #expect(try stage("keep: [yue, mixed]").process(&document, counters: &counters)
+                == .drop(DropReason("lang_not_kept", detail: "neutral 1.0")))
+        #expect(document.meta["lang"] == .string("neutral"))
+        #expect(counters.values["lang_neutral"] == 1)
+        // Kept when asked for, and the Cantonese-share bar, meant for Cantonese documents, does not apply.
+        var again = Document(id: "1", text: table, source: "t")
+        #expect(try stage("keep: [yue, neutral]\nmin_share: 0.5").process(&again, counters: &counters) == .keep)
+    }
+
+    @Test func sentenceModeKeepsTheHeadingsOfKeptSections() throws {
+        let langid = try stage("keep: [yue]\nmode: sentences")
+        var counters = StageCounters()
+        let text = "歷史\n我哋嘅茶餐廳喺1950年開業，而家仲有好多人嚟食嘢。\n現況\n政府今天公布了新的政策。\n年份\t數目"
+        var document = Document(id: "1", text: text, source: "t")
+        #expect(try langid.process(&document, counters: &counters) == .keep)
+        #expect(document.text == "歷史\n我哋嘅茶餐廳喺1950年開業，而家仲有好多人嚟食嘢。\n現況")
+        #expect(LangIDStage.keptSentences([.neutral, .zh, .neutral, .yue], keep: [.yue]) == [false, false, true, true])
+        #expect(LangIDStage.keptSentences([.neutral, .neutral], keep: [.yue]) == [false, false])
+        #expect(LangIDStage.keptSentences([.neutral, .zh], keep: [.yue, .neutral]) == [true, false])
+    }
+
     @Test func unknownKeysAndBadValuesAreErrors() throws {
         #expect(throws: PipelineFileError.self) { try stage("keep: [yue]\nmin_shar: 0.5") }
         #expect(throws: (any Error).self) { try stage("min_share: 1.5") }

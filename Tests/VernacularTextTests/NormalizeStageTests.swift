@@ -126,7 +126,8 @@ extension NormalizeStageTests {
         let (same, unchanged) = try stage.normalize(kept)
         #expect(same == kept && !unchanged.changed)
         #expect(try stage.normalize(" " + kept).1.changed)  // a leading space has no counter of its own
-        #expect(try stage.normalize("佢說").1.changed)  // Hong Kong variant 説
+        #expect(try stage.normalize("佢说").1.changed)  // Simplified 说 to Traditional 說
+        #expect(!(try stage.normalize("佢說").1.changed))  // Traditional stays as written by default
     }
 
     /// The byte-level Hong Kong variant pass gives what the per-scalar map gives, around

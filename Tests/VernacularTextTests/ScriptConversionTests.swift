@@ -8,8 +8,33 @@ import VernacularCore
 /// OpenCC through Debian's libopencc: which documents convert, which way, and how it is counted.
 @Suite struct ScriptConversionTests {
     let hongKong: NormalizeStage
+    let standard: NormalizeStage
 
-    init() throws { hongKong = try NormalizeStage() }
+    init() throws {
+        hongKong = try NormalizeStage(config: NormalizeConfig(opencc: .s2hk))
+        standard = try NormalizeStage()
+    }
+
+    @Test func theDefaultConvertsSimplifiedAndLeavesTraditionalAsWritten() throws {
+        #expect(NormalizeConfig().opencc == .s2t)
+        var document = Document(id: "post-0", text: "佢哋喺度食紧饭，我们说去咗边度搵嘢？", source: "forum")
+        var counters = StageCounters()
+        #expect(try standard.process(&document, counters: &counters) == .keep)
+        #expect(document.text == "佢哋喺度食緊飯，我們說去咗邊度搵嘢？")  // 說, not Hong Kong's 説
+        // Already Traditional: no Hong Kong variant forms (說 搵 衛 爲 stay), nothing counted.
+        let traditional = "佢說爲咗保衛香港，去邊度搵工都得。"
+        var written = Document(id: "post-1", text: traditional, source: "forum")
+        var untouched = StageCounters()
+        _ = try standard.process(&written, counters: &untouched)
+        #expect(written.text == traditional)
+        #expect(untouched.values[NormalizeCounter.openccDocuments] == nil)
+    }
+
+    @Test func t2hkGivesVariantsToTraditionalOnly() throws {
+        let variants = try NormalizeStage(config: NormalizeConfig(opencc: .t2hk))
+        #expect(try variants.normalize("佢爲咗保衛香港").0 == "佢為咗保衞香港")
+        #expect(try variants.normalize("我们说广东话").0 == "我们说广东话")
+    }
 
     @Test func simplifiedCantoneseBecomesHongKongTraditional() throws {
         var document = Document(id: "post-1", text: "佢哋喺度食紧饭，我们去咗边度？", source: "forum")

@@ -40,11 +40,14 @@ def read_eval(path):
 
 
 def classify(vern, pack, texts):
-    """Labels and scores from `vern langid classify`, one output line per input line."""
+    """Labels and scores from `vern langid classify`, one output line per input line. Our
+    `neutral` (no evidence for any variety) maps to `other`, as the peers' `neutral` does: in
+    these tables both mean "no decision"."""
     out = subprocess.run([vern, "langid", "classify", "--pack", pack], input="".join(t + "\n" for t in texts),
                          capture_output=True, text=True, check=True).stdout.rstrip("\n").split("\n")
     assert len(out) == len(texts), (len(out), len(texts))
-    return [l.split("\t")[0] for l in out], [l.split("\t")[1] for l in out]
+    labels = [l.split("\t")[0] for l in out]
+    return ["other" if l == "neutral" else l for l in labels], [l.split("\t")[1] for l in out]
 
 
 def peer_functions():

@@ -5,10 +5,13 @@ import VernacularCore
 public struct LangIDStageConfig: Sendable, Codable, Equatable, KnownKeys {
     public enum Mode: String, Sendable, Codable { case document, sentences }
 
-    /// Labels to keep: Cantonese by default; add `mixed` to keep code-switched text too.
+    /// Labels to keep: Cantonese by default; add `mixed` to keep code-switched text too, and
+    /// `neutral` to keep documents without any language signal (lists, tables, bare titles).
     public var keep: [LangIDLabel]
-    /// With `yue` kept, the least share of a document's Han characters in Cantonese sentences:
-    /// 0.5 keeps documents that are mostly Cantonese, as FineWeb-2 keeps by `language_score`.
+    /// For a document labelled `yue` or `mixed`, the least share of the Han characters of its
+    /// signal-carrying sentences that are in Cantonese sentences (headings, infobox and table
+    /// lines count for nothing): 0.5 keeps documents that are mostly Cantonese, as FineWeb-2
+    /// keeps by `language_score`.
     public var minShare: Double
     /// `document` keeps or drops whole documents; `sentences` keeps only the sentences whose
     /// label is kept (a Cantonese forum post quoting a news article keeps its Cantonese part).
@@ -74,17 +77,25 @@ public struct LangIDStage: Stage {
             guard config.keep.contains(result.label) else {
                 return .drop(DropReason("lang_not_kept", detail: "\(result.label.rawValue) \(Self.rounded(result.score))"))
             }
-            if config.keep.contains(.yue), Double(result.yueShare) < config.minShare {
+            if result.label == .yue || result.label == .mixed, Double(result.yueShare) < config.minShare {
                 return .drop(DropReason("yue_share_below_min", detail: "\(Self.rounded(result.yueShare)) < \(config.minShare)"))
             }
             return .keep
         case .sentences:
+            let keptFlags = Self.keptSentences(result.sentences.map(\.prediction.label), keep: Set(config.keep))
+            let original = document.text
             var kept = ""
             var keptCount = 0
-            for sentence in result.sentences where config.keep.contains(sentence.prediction.label) {
-                if !kept.isEmpty { kept += sentence.span.text.contains("\n") ? "" : Self.joiner(after: kept) }
+            var previous: SentenceSpan? = nil
+            for (sentence, isKept) in zip(result.sentences, keptFlags) where isKept {
+                if let previous {
+                    // Lines stay lines: a newline anywhere between two kept sentences is kept.
+                    let gap = original[previous.text.endIndex..<sentence.span.text.startIndex]
+                    kept += gap.contains("\n") ? "\n" : Self.joiner(after: kept)
+                }
                 kept += sentence.span.text
                 keptCount += 1
+                previous = sentence.span
             }
             counters.add(LangIDCounter.sentencesKept, keptCount)
             counters.add(LangIDCounter.sentencesDropped, result.sentences.count - keptCount)
@@ -92,6 +103,33 @@ public struct LangIDStage: Stage {
             document.text = kept
             return .keep
         }
+    }
+
+    /// Which sentences `sentences` mode keeps: those with a kept label, and `neutral` ones (a
+    /// heading, a table row) next to a kept signal-carrying sentence, before or after it, so a
+    /// Cantonese section keeps its title. With `neutral` itself kept, every neutral sentence.
+    static func keptSentences(_ labels: [LangIDLabel], keep: Set<LangIDLabel>) -> [Bool] {
+        var flags = labels.map { keep.contains($0) }
+        // The nearest signal-carrying sentence on each side decides for a run of neutral ones.
+        var previousKept: Bool? = nil
+        var index = 0
+        while index < labels.count {
+            guard labels[index] == .neutral, !keep.contains(.neutral) else {
+                if labels[index].carriesSignal { previousKept = flags[index] }
+                index += 1
+                continue
+            }
+            var end = index
+            while end < labels.count, labels[end] == .neutral { end += 1 }
+            var nextKept: Bool? = nil
+            var look = end
+            while look < labels.count, !labels[look].carriesSignal { look += 1 }
+            if look < labels.count { nextKept = flags[look] }
+            let keepRun = previousKept == true || nextKept == true
+            for k in index..<end { flags[k] = keepRun }
+            index = end
+        }
+        return flags
     }
 
     /// Han sentences join with nothing between them; Latin ones with a space.
@@ -108,7 +146,7 @@ public enum LangIDStages {
     public static func register(in registry: inout StageRegistry) {
         registry.register("langid") { options in
             let config = try options.decode(LangIDStageConfig.self)
-            let pack = try LanguagePack.load(from: URL(fileURLWithPath: config.pack))
+            let pack = try LanguagePack.load(from: URL(fileURLWithPath: PackLocator.resolvedPath(config.pack)))
             return LangIDStage(config: config, classifier: try pack.makeClassifier())
         }
     }

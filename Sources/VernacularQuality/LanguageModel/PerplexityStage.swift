@@ -137,7 +137,7 @@ public struct PerplexityStage: Stage {
     }
 
     public init(config: PerplexityStageConfig) throws {
-        let settings = try LMSettings.load(packPath: config.pack)
+        let settings = try LMSettings.load(packPath: PackLocator.resolvedPath(config.pack))
         self.init(model: try ARPAModel.read(path: config.model),
                   cutoffs: try PerplexityCutoffs.read(path: PerplexityCutoffs.path(forModel: config.model)),
                   maxPerplexity: settings.maxPerplexity)

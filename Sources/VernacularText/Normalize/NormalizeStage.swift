@@ -24,13 +24,15 @@ public struct NormalizeConfig: Sendable, Codable, Equatable, KnownKeys {
     /// Repair UTF-8 that was decoded as Windows-1252/Latin-1 ("å˜…" back to 嘅): scraped pages and
     /// old forum dumps carry it, and every garbled character would otherwise be three junk letters.
     public var repairMojibake: Bool
-    /// OpenCC script conversion: `s2hk` (Hong Kong Traditional, the script Cantonese is written
-    /// in, so one word is not split over two spellings), `s2t`, `t2s` or `none`.
+    /// OpenCC script conversion: `s2t` (the default: Simplified documents to Traditional, so one
+    /// word is not split over two scripts; Traditional documents untouched), `s2hk` (Simplified to
+    /// Hong Kong Traditional, and Traditional to Hong Kong variant forms), `t2hk` (only the
+    /// latter), `t2s` or `none`.
     public var opencc: ScriptTarget
 
     public init(unicode: UnicodeForm = .nfc, fullwidthAlphanumerics: Bool = true, fullwidthPunctuation: Bool = false,
                 removeInvisible: Bool = true, collapseWhitespace: Bool = true, dropEmpty: Bool = true,
-                repairMojibake: Bool = true, opencc: ScriptTarget = .s2hk) {
+                repairMojibake: Bool = true, opencc: ScriptTarget = .s2t) {
         self.unicode = unicode
         self.fullwidthAlphanumerics = fullwidthAlphanumerics
         self.fullwidthPunctuation = fullwidthPunctuation

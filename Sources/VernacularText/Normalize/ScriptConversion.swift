@@ -2,12 +2,18 @@ import Synchronization
 
 /// Which Chinese script the normalize stage converts documents to, through OpenCC.
 public enum ScriptTarget: String, Sendable, Codable, CaseIterable {
-    /// Hong Kong Traditional: documents that read as Simplified go through `s2hk.json`; documents
-    /// already Traditional get only what `t2hk.json` does (variant forms such as 衛 to 衞), because
-    /// `s2hk` also rewrites characters Traditional text uses as they are (干擾 would become 幹擾).
-    case s2hk
-    /// Traditional (OpenCC's standard forms): only documents that read as Simplified change.
+    /// Traditional (OpenCC's standard forms), the default: only documents that read as Simplified
+    /// change; Traditional documents stay as written. Most Cantonese text, tokenizers and
+    /// evaluation sets use these forms (說, 搵), not Hong Kong's variants (説, 揾).
     case s2t
+    /// Hong Kong Traditional: documents that read as Simplified go through `s2hk.json`; documents
+    /// already Traditional get only what `t2hk.json` does (variant forms such as 衛 to 衞, 說 to 説),
+    /// because `s2hk` also rewrites characters Traditional text uses as they are (干擾 would
+    /// become 幹擾).
+    case s2hk
+    /// Hong Kong variant forms for documents that are already Traditional (`t2hk.json`);
+    /// Simplified documents are left alone.
+    case t2hk
     /// Simplified: documents holding Traditional-only characters go through `t2s.json`.
     case t2s
     /// No script conversion.
@@ -158,6 +164,9 @@ struct ScriptConverter: Sendable {
         case .s2t:
             fromSimplified = try OpenCCConverterPool(configuration: "s2t.json")
             fromTraditional = nil
+        case .t2hk:
+            fromSimplified = nil
+            fromTraditional = nil
         case .t2s:
             fromSimplified = nil
             fromTraditional = try OpenCCConverterPool(configuration: "t2s.json")
@@ -178,6 +187,7 @@ struct ScriptConverter: Sendable {
             if readsSimplified { return fromSimplified.map(ScriptStep.openCC) }
             return evidence.hongKongVariants > 0 ? .hongKongVariants : nil
         case .s2t: return readsSimplified ? fromSimplified.map(ScriptStep.openCC) : nil
+        case .t2hk: return !readsSimplified && evidence.hongKongVariants > 0 ? .hongKongVariants : nil
         case .t2s: return evidence.traditional > 0 ? fromTraditional.map(ScriptStep.openCC) : nil
         case .none: return nil
         }

@@ -55,6 +55,17 @@ enum ExamplePipeline {
               remove_invisible: true        # control and zero-width characters (ZWJ stays for emoji)
               collapse_whitespace: true
               drop_empty: true
+              opencc: s2t                   # Simplified documents to Traditional; Traditional stays
+                                            # as written (s2hk/t2hk: Hong Kong variant forms)
+
+          # Cantonese vs Standard Written Chinese (SWC), English and code-mixing, sentence by
+          # sentence. Headings, infobox and table lines, names and numbers are `neutral`: they
+          # count neither way, so a Cantonese wiki article is judged by its prose.
+          - langid:
+              keep: [yue, mixed]            # add neutral to keep documents with no language signal
+              min_share: 0.5                # least share of Han characters in Cantonese sentences
+              mode: document                # sentences: keep only the Cantonese sentences
+              pack: langs/yue.yaml          # looked up here, then in the checkout vern was built in
 
         """
 }

@@ -22,15 +22,10 @@ struct PackOptions: ParsableArguments {
 
     /// The pack's path: as given if it exists, else under a folder above the executable.
     func resolved() throws -> URL {
-        let manager = FileManager.default
-        if pack.hasPrefix("/") || manager.fileExists(atPath: pack) { return URL(fileURLWithPath: pack) }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent(pack)
-            if manager.fileExists(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
+        guard let url = PackLocator.locate(pack) else {
+            throw ValidationError("no language pack at '\(pack)' (nor under the folders above the vern executable)")
         }
-        throw ValidationError("no language pack at '\(pack)' (nor under the folders above the vern executable)")
+        return url
     }
 }
 
@@ -40,8 +35,10 @@ extension Vern.LangID {
             abstract: "Label text read on standard input.",
             discussion: """
                 Reads one sentence per line and writes one line per input line, LABEL<TAB>SCORE, \
-                where LABEL is yue, zh, en, mixed or other and SCORE its calibrated probability. \
-                Empty lines, lines without text and invalid UTF-8 give 'other'. With --documents, \
+                where LABEL is yue, zh, en, mixed, neutral or other and SCORE its probability. \
+                'neutral' is a line with no evidence for any language (a heading, a name, numbers, \
+                an empty line); 'other' is another script, invalid UTF-8, or a line too even to \
+                decide. With --documents, \
                 reads JSON Lines and writes each record with lang, lang_score, yue_share and \
                 lang_sentences added to its meta.
                 """)
