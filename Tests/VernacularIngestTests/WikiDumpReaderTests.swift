@@ -60,7 +60,26 @@ import VernacularCore
         #expect(report.counters["pages_malformed"] == 1)
         #expect(report.problems.count == 1)
         #expect(report.problems[0].message.contains("壞頁"))
-        #expect(report.problems[0].message.contains("</revision> where </text> was expected"))
+        #expect(report.problems[0].message.contains("<text> is not closed before the page ends"))
+    }
+
+    /// A dump edited by hand or written by another tool may hold wikitext markup unescaped. Read
+    /// as XML elements, `<ref>` ended the text there and everything before it was lost silently;
+    /// the text is the same as for the escaped form.
+    @Test func unescapedMarkupInTheTextIsReadAsText() throws {
+        let folder = try TemporaryFolder()
+        let raw = "茶餐廳係香港嘅食肆。<ref name=\"hk\">《香港飲食史》</ref>佢哋賣奶茶同多士。<br/>\n== 歷史 ==\n冰室演變成茶餐廳。"
+        let escaped = raw.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        let file = try folder.write("dump.xml", Self.header + Self.page(7, "茶餐廳", raw) + Self.page(8, "冰室", escaped) + Self.footer)
+        let (documents, report) = try WikiDumpReader().documents(file: file, policy: .fail)
+        #expect(report.problems.isEmpty)
+        #expect(documents.count == 2)
+        #expect(documents[0].text.hasPrefix("茶餐廳係香港嘅食肆。"), "\(documents[0].text)")
+        #expect(documents[0].text.contains("佢哋賣奶茶同多士。"))
+        #expect(documents[0].text.contains("冰室演變成茶餐廳。"))
+        #expect(!documents[0].text.contains("香港飲食史"))
+        #expect(documents[0].text == documents[1].text)
     }
 
     @Test func failPolicyStopsAtTheMalformedPage() throws {

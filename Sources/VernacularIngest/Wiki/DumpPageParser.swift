@@ -1,6 +1,7 @@
 /// Reads the fields of one `<page>...</page>` element. This is the dump's fixed subset of XML:
 /// elements, attributes, the five entities, comments; no DTDs, no CDATA. Every start tag must be
-/// closed by its own end tag inside the page, or the page is malformed.
+/// closed by its own end tag inside the page, or the page is malformed. The revision's `<text>`
+/// is read raw to `</text>`, so markup left unescaped in it stays text.
 enum DumpPageParser {
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(MalformedPage) -> DumpPage {
         var page = DumpPage()
@@ -79,6 +80,23 @@ enum DumpPageParser {
                         } catch { throw fail("bad entity \(error.text) in the redirect title") }
                     }
                     page.redirectTarget = String(decoding: value, as: UTF8.self)
+                }
+                if !selfClosing, stack.count == 2, isNamed(stack[0], "page"), isNamed(stack[1], "revision"),
+                   isNamed(tagName, "text") {
+                    // The wikitext is character data to its own end tag. A dump written by hand or
+                    // by another tool may hold markup unescaped (`<ref>` rather than `&lt;ref&gt;`):
+                    // read as elements, it would end the text at the first one and lose what came
+                    // before. Read raw, it is the same text the escaped form decodes to.
+                    guard let close = find(bytes, "</text>", from: tagEnd + 1) else {
+                        throw fail("<text> is not closed before the page ends")
+                    }
+                    value.removeAll(keepingCapacity: true)
+                    do {
+                        try XMLEntities.decode(UnsafeBufferPointer(rebasing: bytes[(tagEnd + 1)..<close]), into: &value)
+                    } catch { throw fail("bad entity \(error.text) in <text>") }
+                    page.text = String(decoding: value, as: UTF8.self)
+                    index = close + "</text>".utf8.count
+                    continue
                 }
                 if !selfClosing {
                     stack.append(tagName)
