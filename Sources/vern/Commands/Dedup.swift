@@ -113,7 +113,7 @@ extension Vern.Dedup {
             abstract: "Remove near-duplicates found by MinHash LSH (character n-grams for Han text).",
             discussion: """
                 Settings come from the language pack's dedup section when --pack is given, else from \
-                the built-in defaults (Cantonese's: character 5-grams, Jaccard 0.7, 25 bands x 5 rows); \
+                the built-in defaults (Cantonese's: character 5-grams, Jaccard 0.7, 24 bands x 4 rows, 96 hashes); \
                 options below override either. Kept documents get meta.dup_cluster_size.
                 """)
 
