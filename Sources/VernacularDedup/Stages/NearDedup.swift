@@ -265,28 +265,31 @@ public struct NearDedup: Sendable {
             return
         }
         if scratch.count < count { scratch = [UInt32](repeating: 0, count: count) }
-        var counts = [Int](repeating: 0, count: 256)
-        values.withUnsafeMutableBufferPointer { source in
-            scratch.withUnsafeMutableBufferPointer { target in
-                var from = source, to = target
-                for shift in stride(from: UInt32(0), to: 32, by: 8) {
-                    for index in 0..<256 { counts[index] = 0 }
-                    for index in 0..<count { counts[Int((from[index] >> shift) & 0xFF)] += 1 }
-                    var total = 0
-                    for index in 0..<256 {
-                        let bucket = counts[index]
-                        counts[index] = total
-                        total += bucket
+        // Counts on the stack and raw pointers throughout: an array here costs a uniqueness
+        // check per increment, which was most of this function's time.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            values.withUnsafeMutableBufferPointer { source in
+                scratch.withUnsafeMutableBufferPointer { target in
+                    var from = source.baseAddress!, to = target.baseAddress!
+                    for shift in stride(from: UInt32(0), to: 32, by: 8) {
+                        counts.initialize(repeating: 0)
+                        for index in 0..<count { counts[Int((from[index] >> shift) & 0xFF)] += 1 }
+                        var total = 0
+                        for index in 0..<256 {
+                            let bucket = counts[index]
+                            counts[index] = total
+                            total += bucket
+                        }
+                        for index in 0..<count {
+                            let value = from[index]
+                            let digit = Int((value >> shift) & 0xFF)
+                            to[counts[digit]] = value
+                            counts[digit] += 1
+                        }
+                        swap(&from, &to)
                     }
-                    for index in 0..<count {
-                        let value = from[index]
-                        let digit = Int((value >> shift) & 0xFF)
-                        to[counts[digit]] = value
-                        counts[digit] += 1
-                    }
-                    swap(&from, &to)
+                    // Four passes: the sorted data is back in `values`.
                 }
-                // Four passes: the sorted data is back in `values`.
             }
         }
     }
