@@ -154,12 +154,17 @@ import VernacularCore
         try writer.append(KeyedRecord(key: 1, doc: documentKey(shard: 0, position: 0)))
         try writer.append(KeyedRecord(key: 1, doc: documentKey(shard: 2, position: 1)))
         try writer.finish()
+        // Shard 1 finished, but a crash lost the unflushed end of its shingle file.
+        let shingles = workspace.path("shingles", shard: 1, ".bin")
+        let shinglesSize = try ShardPlanner.fileInfo(shingles).size
+        #expect(truncate(shingles, off_t(shinglesSize - 8)) == 0)
         let marker = workspace.path("shards", shard: 0, ".json")
         let before = try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date
 
         let summary = try job.run(workers: 2, resume: true)
         let after = try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date
         #expect(before == after, "finished shard 0 was not redone")
+        #expect(try ShardPlanner.fileInfo(shingles).size == shinglesSize, "cut shard 1 was redone")
         let resumed = try keptAndRemoved(folder.file("out"))
         #expect(resumed.kept == expected.kept)
         #expect(resumed.removed.map { "\($0.id)>\($0.duplicateOf!)" } == expected.removed.map { "\($0.id)>\($0.duplicateOf!)" })

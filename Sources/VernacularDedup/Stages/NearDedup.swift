@@ -102,8 +102,8 @@ public struct NearDedup: Sendable {
     /// Runs the four stages in order with `workers` threads and publishes the output.
     ///
     /// With `resume`, a work folder left by an earlier run with the same inputs and settings is
-    /// reused: shards whose stage 1 finished (its `shards/` file, written last, is the marker)
-    /// and bands whose pairs file was renamed into place are not done again; the cluster and
+    /// reused: shards whose stage 1 finished (its `shards/` file, written last with the sizes of
+    /// the shard's files, is the marker; a file of another size means the shard is redone) and bands whose pairs file was renamed into place are not done again; the cluster and
     /// filter stages, cheap next to stage 1, always run. Any other work folder starts afresh.
     public func run(workers: Int, progress: DedupProgress? = nil, resume: Bool = false) throws -> DedupSummary {
         var summary = DedupSummary(stage: NearDedup.stageName)
@@ -115,7 +115,10 @@ public struct NearDedup: Sendable {
         } else {
             try prepare()
         }
-        let pending = (0..<shards).filter { !reuse || !FileSystem.exists(workspace.path("shards", shard: $0, ".json")) }
+        let pending = (0..<shards).filter { shard in
+            guard reuse, let info = try? AtomicJSONFile.read(ShardInfo.self, from: workspace.path("shards", shard: shard, ".json")) else { return true }
+            return !info.filesAreIntact(work: workspace.work)
+        }
         try timed("signatures", &summary) {
             let done = Atomic<Int>(shards - pending.count)
             try forEachInParallel(pending.count, workers: workers) { item in
@@ -244,7 +247,13 @@ public struct NearDedup: Sendable {
         try shingleOffsets?.finish()
         try factsFile.finish()
         try ids.finish()
-        try workspace.writeShardInfo(ShardInfo(documents: count, path: workspace.inputs[shard]), shard: shard)
+        // The files are not flushed to disk (scratch); their sizes go in the shard's marker.
+        var written = [signatureFile?.path, shingleFile?.path, shingleOffsets?.path, factsFile.path,
+                       workspace.path("ids", shard: shard, ".ids"), workspace.path("ids", shard: shard, ".off")].compactMap { $0 }
+        written += runs.flatMap(\.runs)
+        var sizes: [String: Int] = [:]
+        for path in written { sizes[String(path.dropFirst(workspace.work.count + 1))] = try ShardPlanner.fileInfo(path).size }
+        try workspace.writeShardInfo(ShardInfo(documents: count, path: workspace.inputs[shard], files: sizes), shard: shard)
     }
 
     /// The compared form of a shingle set: the high 32 bits of each shingle hash, sorted, without
@@ -339,8 +348,8 @@ public struct NearDedup: Sendable {
     @discardableResult
     public func mergeBand(_ band: Int) throws -> Int {
         let merger = try RunMerger(paths: try workspace.runFiles(in: "bands/" + bandName(band)))
-        // Written under a temporary name: a pairs file in place is a finished band (resume).
-        let pairs = try RecordWriter<KeyedRecord>(path: pairsPath(band) + ".tmp")
+        // Written under a temporary name and flushed: a pairs file in place is a finished band.
+        let pairs = try RecordWriter<KeyedRecord>(path: pairsPath(band) + ".tmp", durable: true)
         var bucket: UInt64 = 0
         var anchor: UInt64? = nil
         while let record = try merger.next() {
