@@ -77,8 +77,11 @@ let package = Package(
         // repeated lines, in per-shard stages with on-disk sorted runs.
         .target(
             name: "VernacularDedup",
-            dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["VernacularCore", "CMinHash", .product(name: "Yams", package: "Yams")]
         ),
+        // MinHash signature kernels (AVX-512, AVX2, scalar), chosen at run time; -O2 even in debug
+        // builds, so tests over many signatures stay fast.
+        .target(name: "CMinHash", cSettings: [.unsafeFlags(["-O2"])]),
         // Quality: heuristic filters, PII redaction, benchmark decontamination, n-gram language
         // model and the run report.
         .target(

@@ -127,9 +127,13 @@ import VernacularCore
 
     @Test func sCurveOfTheDefaults() {
         let defaults = MinHashParameters()
-        #expect(abs(defaults.candidateProbability(jaccard: 0.7) - 0.990) < 0.001)
-        #expect(abs(defaults.candidateProbability(jaccard: 0.3) - 0.059) < 0.001)
-        #expect(defaults.requiredAgreements == 88)
+        #expect(defaults.bands * defaults.rows == defaults.hashes)
+        #expect(defaults.candidateProbability(jaccard: 0.7) > 0.998)
+        #expect(defaults.candidateProbability(jaccard: 0.65) > 0.99)
+        #expect(abs(defaults.candidateProbability(jaccard: 0.5) - 0.788) < 0.001)
+        #expect(abs(defaults.candidateProbability(jaccard: 0.3) - 0.177) < 0.001)
+        #expect(defaults.curveMidpoint < 0.45)
+        #expect(defaults.requiredAgreements == 68)
         #expect(throws: DedupError.self) { try MinHashParameters(hashes: 10, bands: 5, rows: 3).validate() }
     }
 

@@ -131,6 +131,53 @@ import VernacularCore
         #expect(Set(bestInOrder) == Set(bestShuffled))
     }
 
+    @Test func aKilledRunResumesAtTheShardItStopped() throws {
+        let folder = try TestFolder()
+        let documents = editedCorpus()
+        for shard in 0..<4 {
+            try folder.writeDocuments("part-\(shard).jsonl", Array(documents[(shard * 100)..<(shard * 100 + 100)]))
+        }
+        let inputs = (0..<4).map { folder.file("part-\($0).jsonl") }
+        let fresh = try NearDedup(workspace: DedupWorkspace(inputs: inputs, output: folder.file("fresh")), options: NearDedupOptions())
+        let freshSummary = try fresh.run(workers: 2)
+        let expected = try keptAndRemoved(folder.file("fresh"))
+
+        // A run killed during stage 1: shards 0 and 1 finished, shard 2 left a run file behind
+        // whose records would pair documents that are not alike, shard 3 never started.
+        let workspace = DedupWorkspace(inputs: inputs, output: folder.file("out"), memoryBudget: 1 << 12)
+        let job = try NearDedup(workspace: workspace, options: NearDedupOptions())
+        try job.prepare()
+        try job.signatures(shard: 0)
+        try job.signatures(shard: 1)
+        let stale = workspace.work + "/bands/band-000/" + Shard.name(forIndex: 2) + "-run-0.bin"
+        let writer = try RecordWriter<KeyedRecord>(path: stale)
+        try writer.append(KeyedRecord(key: 1, doc: documentKey(shard: 0, position: 0)))
+        try writer.append(KeyedRecord(key: 1, doc: documentKey(shard: 2, position: 1)))
+        try writer.finish()
+        // Shard 1 finished, but a crash lost the unflushed end of its shingle file.
+        let shingles = workspace.path("shingles", shard: 1, ".bin")
+        let shinglesSize = try ShardPlanner.fileInfo(shingles).size
+        #expect(truncate(shingles, off_t(shinglesSize - 8)) == 0)
+        let marker = workspace.path("shards", shard: 0, ".json")
+        let before = try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date
+
+        let summary = try job.run(workers: 2, resume: true)
+        let after = try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date
+        #expect(before == after, "finished shard 0 was not redone")
+        #expect(try ShardPlanner.fileInfo(shingles).size == shinglesSize, "cut shard 1 was redone")
+        let resumed = try keptAndRemoved(folder.file("out"))
+        #expect(resumed.kept == expected.kept)
+        #expect(resumed.removed.map { "\($0.id)>\($0.duplicateOf!)" } == expected.removed.map { "\($0.id)>\($0.duplicateOf!)" })
+        #expect(summary.candidatePairs == freshSummary.candidatePairs)
+
+        // Other settings: the work folder is not reused, whatever resume says.
+        let strict = NearDedupOptions(minHash: MinHashParameters(threshold: 0.9))
+        let again = try NearDedup(workspace: DedupWorkspace(inputs: inputs, output: folder.file("out")), options: strict)
+        _ = try again.run(workers: 2, resume: true)
+        let reference = try InMemoryNearDedup(options: strict).clusters(texts: documents.map(\.text))
+        #expect(try keptAndRemoved(folder.file("out")).removed.count == reference.filter { $0.duplicateOf != nil }.count)
+    }
+
     @Test func badRecordNamesFileAndLine() throws {
         let folder = try TestFolder()
         try folder.write("bad.jsonl", "{\"id\":\"a\",\"text\":\"佢哋\"}\n{\"id\":\"b\",\"text\":\n")

@@ -3,7 +3,8 @@
 tokenizer (its best setting for Han text: its own zh tokenizer does not split Han, and jieba
 words make 5-grams of ~10 characters). FineWeb-2's settings: 5-grams, 14 buckets x 8 hashes,
 64-bit hashes. Two workers (one per core). Writes OUT/removed.jsonl in our format
-({"id", "duplicate_of", "stage"}), with duplicate_of = the kept document of the cluster.
+({"id", "duplicate_of", "stage"}), with duplicate_of = the kept document of the cluster, and
+OUT/seconds.json, the wall time of each of its stages (signatures, buckets, cluster, filter).
 
     datatrove_minhash.py CORPUS_DIR WORK_DIR
 """
@@ -11,6 +12,7 @@ import glob
 import json
 import os
 import sys
+import time
 
 import datatrove.pipeline.dedup.minhash as datatrove_minhash
 from datatrove.executor import LocalPipelineExecutor
@@ -39,8 +41,13 @@ def main():
     shards = len(glob.glob(os.path.join(corpus, "*.jsonl.zst")))
     config = MinhashConfig(hash_config=HashConfig(precision=64), num_buckets=14, hashes_per_bucket=8, n_grams=5)
     reader = lambda: JsonlReader(corpus, glob_pattern="*.jsonl.zst", compression="zstd")
-    run = lambda name, pipeline, tasks, workers=2: LocalPipelineExecutor(
-        pipeline=pipeline, tasks=tasks, workers=workers, logging_dir=f"{work}/logs/{name}").run()
+    seconds = {}
+
+    def run(name, pipeline, tasks, workers=2):
+        start = time.monotonic()
+        LocalPipelineExecutor(pipeline=pipeline, tasks=tasks, workers=workers, logging_dir=f"{work}/logs/{name}").run()
+        seconds[name] = round(time.monotonic() - start, 3)
+
     run("signatures", [reader(), CharacterMinhashSignature(f"{work}/signatures", config=config)], shards)
     run("buckets", [MinhashDedupBuckets(f"{work}/signatures", f"{work}/buckets", config=config)], config.num_buckets)
     run("cluster", [MinhashDedupCluster(f"{work}/buckets", f"{work}/remove_ids", config=config, save_cluster_id=True)], 1, 1)
@@ -62,6 +69,8 @@ def main():
                 record = json.loads(line)
                 cluster = record.get("metadata", {}).get("minhash_cluster_id")
                 out.write(json.dumps({"id": record["id"], "duplicate_of": keeper.get(cluster), "stage": "near"}) + "\n")
+    with open(f"{work}/seconds.json", "w") as out:
+        json.dump(seconds, out)
 
 
 if __name__ == "__main__":

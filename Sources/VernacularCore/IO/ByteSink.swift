@@ -26,9 +26,15 @@ public final class FileByteSink: ByteSink {
     private var descriptor: Int32
     public private(set) var bytesWritten = 0
     public private(set) var crc32Value: UInt = 0
+    /// Whether `finish` waits for the data to reach the disk.
+    public let durable: Bool
 
-    public init(path: String) throws {
+    /// `durable: false` is for scratch files whose completeness is checked another way (a
+    /// recorded size): a crash may lose their tail, a killed process does not, and skipping the
+    /// flush saves a disk round trip per file.
+    public init(path: String, durable: Bool = true) throws {
         self.path = path
+        self.durable = durable
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
             throw IOError(path: path, message: "cannot create: \(String(cString: strerror(errno)))")
@@ -52,10 +58,11 @@ public final class FileByteSink: ByteSink {
         bytesWritten += bytes.count
     }
 
-    /// Flushes to disk before closing, so that a rename after it publishes complete data.
+    /// Flushes to disk (when durable) before closing, so that a rename after it publishes
+    /// complete data.
     public func finish() throws {
         guard descriptor >= 0 else { return }
-        let synced = fsync(descriptor)
+        let synced = durable ? fsync(descriptor) : 0
         let closed = close(descriptor)
         descriptor = -1
         guard synced == 0, closed == 0 else {
@@ -169,8 +176,9 @@ public final class GzipByteSink: ByteSink {
 
 extension FileByteSink {
     /// Creates a file with the compressor its name asks for.
-    public static func create(path: String, compression: Compression? = nil) throws -> (sink: any ByteSink, file: FileByteSink) {
-        let file = try FileByteSink(path: path)
+    public static func create(path: String, compression: Compression? = nil,
+                              durable: Bool = true) throws -> (sink: any ByteSink, file: FileByteSink) {
+        let file = try FileByteSink(path: path, durable: durable)
         switch compression ?? Compression(path: path) {
         case .none: return (file, file)
         case .gzip: return (try GzipByteSink(file: file, path: path), file)

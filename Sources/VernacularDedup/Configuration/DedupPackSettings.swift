@@ -10,9 +10,9 @@ public struct DedupPackSettings: Sendable, Equatable, Codable, KnownKeys {
     /// n for word shingles (space-separated scripts, such as English passages).
     public var wordNgram = 5
     public var threshold = 0.7
-    public var hashes = 125
-    public var bands = 25
-    public var rows = 5
+    public var hashes = 96
+    public var bands = 24
+    public var rows = 4
     /// K of repeated-line removal.
     public var lineMinDocuments = 10
 

@@ -23,7 +23,8 @@ public struct KeyedRecord: Sendable, Equatable, Comparable, BitwiseCopyable {
     }
 }
 
-/// Appends records of one type to a file through a buffer.
+/// Appends records of one type to a file through a buffer. Work-folder files are scratch: not
+/// flushed to disk unless `durable` (a stage's completion is recorded elsewhere, with sizes).
 final class RecordWriter<Record: BitwiseCopyable> {
     let path: String
     private let sink: FileByteSink
@@ -31,9 +32,9 @@ final class RecordWriter<Record: BitwiseCopyable> {
     private let bufferCount: Int
     private(set) var count = 0
 
-    init(path: String, bufferBytes: Int = 1 << 18) throws {
+    init(path: String, bufferBytes: Int = 1 << 18, durable: Bool = false) throws {
         self.path = path
-        sink = try FileByteSink(path: path)
+        sink = try FileByteSink(path: path, durable: durable)
         bufferCount = max(1, bufferBytes / MemoryLayout<Record>.stride)
         buffer.reserveCapacity(bufferCount)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import VernacularCore
 
@@ -6,8 +7,8 @@ public enum Verification: String, Sendable, Codable, CaseIterable {
     /// Jaccard of the two documents' shingle sets (stored by stage 1 as sorted 32-bit hashes):
     /// the threshold means what it says, at about 4 bytes per shingle of disk.
     case exact
-    /// Share of agreeing signature positions: no extra disk, but with 125 hashes the estimate's
-    /// standard error is 0.04 at J = 0.7, so pairs just above the threshold are often rejected.
+    /// Share of agreeing signature positions: no extra disk, but with 96 hashes the estimate's
+    /// standard error is 0.05 at J = 0.7, so pairs just above the threshold are often rejected.
     case signature
 }
 
@@ -30,6 +31,18 @@ public struct NearDedupOptions: Sendable, Equatable {
     }
 }
 
+/// The settings and inputs a near-dedup work folder was made for (`near.json`).
+struct NearDedupRecord: Codable, Equatable {
+    var inputs: [String]
+    var characterNgram: Int
+    var wordNgram: Int
+    var normalization: TextNormalization
+    var minHash: MinHashParameters
+    var verification: Verification
+    var keep: KeepRule
+    var scoreField: String
+}
+
 /// Per-document facts the keep rule needs, stored by stage 1.
 struct DocumentFacts: BitwiseCopyable {
     var length: UInt32
@@ -50,6 +63,16 @@ struct DocumentFacts: BitwiseCopyable {
 ///    them by union-find, picks each cluster's keeper and writes per-shard decisions.
 /// 4. `filter(shard:)`: writes the shard's kept documents with `meta.dup_cluster_size` and its
 ///    removed records.
+///
+/// Where verification gets the shingles: stage 1, which has each document's shingles in hand,
+/// writes the sorted 32-bit shingle set per shard (`shingles/*.bin`, with byte offsets per
+/// document in `.off`), and stage 3 reads the two sets of each candidate pair by offset. The other
+/// way, re-reading candidate documents from the inputs, would mean random access into compressed
+/// JSON Lines (decompressing a whole shard per lookup, or an index of it) and shingling every
+/// candidate again; the stored sets cost about the text's UTF-8 size (Han) in disk, are written
+/// per shard in parallel (so a killed run resumes at the shard), and make each check a merge of
+/// two sorted arrays. Candidate pairs come per band bucket, so a bucket's first document is read
+/// once for all of its pairs.
 ///
 /// Memory bound: stage 1 buffers at most `memoryBudget` bytes of band records over all workers
 /// (16 bytes per document and band; a full buffer becomes a sorted run on disk); stage 2 holds a
@@ -77,22 +100,44 @@ public struct NearDedup: Sendable {
     }
 
     /// Runs the four stages in order with `workers` threads and publishes the output.
-    public func run(workers: Int, progress: DedupProgress? = nil) throws -> DedupSummary {
+    ///
+    /// With `resume`, a work folder left by an earlier run with the same inputs and settings is
+    /// reused: shards whose stage 1 finished (its `shards/` file, written last with the sizes of
+    /// the shard's files, is the marker; a file of another size means the shard is redone) and bands whose pairs file was renamed into place are not done again; the cluster and
+    /// filter stages, cheap next to stage 1, always run. Any other work folder starts afresh.
+    public func run(workers: Int, progress: DedupProgress? = nil, resume: Bool = false) throws -> DedupSummary {
         var summary = DedupSummary(stage: NearDedup.stageName)
         summary.shards = workspace.shardCount
-        try prepare()
         let shards = workspace.shardCount
+        let reuse = resume && (try? AtomicJSONFile.read(NearDedupRecord.self, from: recordPath)) == record
+        if reuse {
+            progress?("near: resuming in \(workspace.work)")
+        } else {
+            try prepare()
+        }
+        let pending = (0..<shards).filter { shard in
+            guard reuse, let info = try? AtomicJSONFile.read(ShardInfo.self, from: workspace.path("shards", shard: shard, ".json")) else { return true }
+            return !info.filesAreIntact(work: workspace.work)
+        }
         try timed("signatures", &summary) {
-            let done = Atomic<Int>(0)
-            try forEachInParallel(shards, workers: workers) { shard in
-                try signatures(shard: shard, workers: workers)
+            let done = Atomic<Int>(shards - pending.count)
+            try forEachInParallel(pending.count, workers: workers) { item in
+                try signatures(shard: pending[item], workers: workers)
                 progress?("near: signatures \(done.add(1, ordering: .relaxed).newValue)/\(shards) shards")
             }
+        }
+        // Band records of a redone shard are new: pairs merged before it are stale.
+        if reuse, !pending.isEmpty {
+            for band in 0..<options.minHash.bands { FileSystem.remove(pairsPath(band)) }
         }
         let pairs = Atomic<Int>(0)
         try timed("buckets", &summary) {
             try forEachInParallel(options.minHash.bands, workers: workers) { band in
-                pairs.add(try mergeBand(band), ordering: .relaxed)
+                if reuse, let size = try? ShardPlanner.fileInfo(pairsPath(band)).size {
+                    pairs.add(size / MemoryLayout<KeyedRecord>.stride, ordering: .relaxed)
+                } else {
+                    pairs.add(try mergeBand(band), ordering: .relaxed)
+                }
             }
         }
         summary.candidatePairs = pairs.load(ordering: .relaxed)
@@ -109,11 +154,24 @@ public struct NearDedup: Sendable {
         return summary
     }
 
-    /// Empties the work folder and creates the stages' folders.
+    /// Empties the work folder, creates the stages' folders and records the settings they are for.
     public func prepare() throws {
         try workspace.prepare(folders: ["signatures", "shingles", "facts", "pairs"] +
             (0..<options.minHash.bands).map { "bands/" + bandName($0) })
+        try AtomicJSONFile.write(record, to: recordPath)
     }
+
+    /// What the work folder's files depend on: a resumed run must match it.
+    var record: NearDedupRecord {
+        NearDedupRecord(inputs: workspace.inputs, characterNgram: options.shingles.characterNgram,
+                        wordNgram: options.shingles.wordNgram, normalization: options.shingles.normalization,
+                        minHash: options.minHash, verification: options.verification, keep: options.keep,
+                        scoreField: options.scoreField)
+    }
+
+    var recordPath: String { workspace.work + "/near.json" }
+
+    func pairsPath(_ band: Int) -> String { workspace.work + "/pairs/" + bandName(band) + ".bin" }
 
     func bandName(_ band: Int) -> String {
         let digits = String(band)
@@ -130,6 +188,12 @@ public struct NearDedup: Sendable {
         let perBand = workspace.memoryBudget / max(1, workers) / bands / MemoryLayout<KeyedRecord>.stride
         let runs = (0..<bands).map {
             SortedRunBuffer(prefix: workspace.work + "/bands/" + bandName($0) + "/" + Shard.name(forIndex: shard), capacity: perBand)
+        }
+        // Runs an interrupted attempt at this shard left behind (their number can differ) go first.
+        for band in 0..<bands {
+            let folder = workspace.work + "/bands/" + bandName(band)
+            let stale = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            for name in stale where name.hasPrefix(Shard.name(forIndex: shard) + "-run-") { FileSystem.remove(folder + "/" + name) }
         }
         let exact = options.verification == .exact
         // Exact verification needs the shingle sets, signature verification the signatures.
@@ -183,7 +247,13 @@ public struct NearDedup: Sendable {
         try shingleOffsets?.finish()
         try factsFile.finish()
         try ids.finish()
-        try workspace.writeShardInfo(ShardInfo(documents: count, path: workspace.inputs[shard]), shard: shard)
+        // The files are not flushed to disk (scratch); their sizes go in the shard's marker.
+        var written = [signatureFile?.path, shingleFile?.path, shingleOffsets?.path, factsFile.path,
+                       workspace.path("ids", shard: shard, ".ids"), workspace.path("ids", shard: shard, ".off")].compactMap { $0 }
+        written += runs.flatMap(\.runs)
+        var sizes: [String: Int] = [:]
+        for path in written { sizes[String(path.dropFirst(workspace.work.count + 1))] = try ShardPlanner.fileInfo(path).size }
+        try workspace.writeShardInfo(ShardInfo(documents: count, path: workspace.inputs[shard], files: sizes), shard: shard)
     }
 
     /// The compared form of a shingle set: the high 32 bits of each shingle hash, sorted, without
@@ -204,28 +274,31 @@ public struct NearDedup: Sendable {
             return
         }
         if scratch.count < count { scratch = [UInt32](repeating: 0, count: count) }
-        var counts = [Int](repeating: 0, count: 256)
-        values.withUnsafeMutableBufferPointer { source in
-            scratch.withUnsafeMutableBufferPointer { target in
-                var from = source, to = target
-                for shift in stride(from: UInt32(0), to: 32, by: 8) {
-                    for index in 0..<256 { counts[index] = 0 }
-                    for index in 0..<count { counts[Int((from[index] >> shift) & 0xFF)] += 1 }
-                    var total = 0
-                    for index in 0..<256 {
-                        let bucket = counts[index]
-                        counts[index] = total
-                        total += bucket
+        // Counts on the stack and raw pointers throughout: an array here costs a uniqueness
+        // check per increment, which was most of this function's time.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            values.withUnsafeMutableBufferPointer { source in
+                scratch.withUnsafeMutableBufferPointer { target in
+                    var from = source.baseAddress!, to = target.baseAddress!
+                    for shift in stride(from: UInt32(0), to: 32, by: 8) {
+                        counts.initialize(repeating: 0)
+                        for index in 0..<count { counts[Int((from[index] >> shift) & 0xFF)] += 1 }
+                        var total = 0
+                        for index in 0..<256 {
+                            let bucket = counts[index]
+                            counts[index] = total
+                            total += bucket
+                        }
+                        for index in 0..<count {
+                            let value = from[index]
+                            let digit = Int((value >> shift) & 0xFF)
+                            to[counts[digit]] = value
+                            counts[digit] += 1
+                        }
+                        swap(&from, &to)
                     }
-                    for index in 0..<count {
-                        let value = from[index]
-                        let digit = Int((value >> shift) & 0xFF)
-                        to[counts[digit]] = value
-                        counts[digit] += 1
-                    }
-                    swap(&from, &to)
+                    // Four passes: the sorted data is back in `values`.
                 }
-                // Four passes: the sorted data is back in `values`.
             }
         }
     }
@@ -275,7 +348,8 @@ public struct NearDedup: Sendable {
     @discardableResult
     public func mergeBand(_ band: Int) throws -> Int {
         let merger = try RunMerger(paths: try workspace.runFiles(in: "bands/" + bandName(band)))
-        let pairs = try RecordWriter<KeyedRecord>(path: workspace.work + "/pairs/" + bandName(band) + ".bin")
+        // Written under a temporary name and flushed: a pairs file in place is a finished band.
+        let pairs = try RecordWriter<KeyedRecord>(path: pairsPath(band) + ".tmp", durable: true)
         var bucket: UInt64 = 0
         var anchor: UInt64? = nil
         while let record = try merger.next() {
@@ -287,6 +361,7 @@ public struct NearDedup: Sendable {
             }
         }
         try pairs.finish()
+        try FileSystem.rename(pairsPath(band) + ".tmp", to: pairsPath(band))
         return pairs.count
     }
 
@@ -328,7 +403,7 @@ public struct NearDedup: Sendable {
             }
         }
         for band in 0..<options.minHash.bands {
-            let reader = try RecordReader<KeyedRecord>(path: workspace.work + "/pairs/" + bandName(band) + ".bin")
+            let reader = try RecordReader<KeyedRecord>(path: pairsPath(band))
             while let pair = try reader.next() {
                 let first = dense(pair.key), second = dense(pair.doc)
                 if sets.find(first) == sets.find(second) { continue }

@@ -106,6 +106,14 @@ public struct DedupWorkspace: Sendable {
 struct ShardInfo: Codable, Sendable {
     var documents: Int
     var path: String
+    /// Sizes of the stage's files for this shard, by path under the work folder (near dedup), so
+    /// a resumed run can tell a finished shard from one whose unflushed files a crash cut short.
+    var files: [String: Int]? = nil
+
+    /// Whether every recorded file is still there with its recorded size.
+    func filesAreIntact(work: String) -> Bool {
+        (files ?? [:]).allSatisfy { (try? ShardPlanner.fileInfo(work + "/" + $0.key).size) == $0.value }
+    }
 }
 
 /// A document's name across the whole run: shard in the high 32 bits, position in the low 32,
@@ -183,7 +191,8 @@ enum DecisionFile {
         private var buffer: [UInt8] = []
 
         init(path: String) throws {
-            sink = try FileByteSink.create(path: path, compression: Compression.none).sink
+            // Scratch: the cluster stage that writes decisions reruns whole on resume.
+            sink = try FileByteSink.create(path: path, compression: Compression.none, durable: false).sink
         }
 
         func append(_ decision: Decision) throws {
@@ -244,7 +253,9 @@ final class ShardOutput {
         finalPath = workspace.output + "/" + Shard.name(forIndex: shard) + ".jsonl.zst"
         temporaryPath = finalPath + ".tmp"
         sink = try FileByteSink.create(path: temporaryPath, compression: .zstd).sink
-        removedSink = try FileByteSink.create(path: workspace.path("removed", shard: shard, ".jsonl"), compression: Compression.none).sink
+        // Scratch, joined into the durable removed.jsonl by publishRemoved.
+        removedSink = try FileByteSink.create(path: workspace.path("removed", shard: shard, ".jsonl"),
+                                              compression: Compression.none, durable: false).sink
         self.stage = stage
     }
 

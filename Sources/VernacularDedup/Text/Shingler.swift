@@ -38,6 +38,15 @@ public final class Shingler {
     /// letter, digit or character; one shingle of all tokens for a text shorter than n.
     @discardableResult
     public func shingle(_ text: String) -> Int {
+        // The buffers move into locals for the loops: appending to a class's stored arrays costs
+        // an exclusivity check and a uniqueness check per value, a quarter of this function.
+        var tokens = self.tokens, shingles = self.shingles
+        self.tokens = []
+        self.shingles = []
+        defer {
+            self.tokens = tokens
+            self.shingles = shingles
+        }
         tokens.removeAll(keepingCapacity: true)
         shingles.removeAll(keepingCapacity: true)
         let normalization = options.normalization

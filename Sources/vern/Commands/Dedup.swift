@@ -113,7 +113,7 @@ extension Vern.Dedup {
             abstract: "Remove near-duplicates found by MinHash LSH (character n-grams for Han text).",
             discussion: """
                 Settings come from the language pack's dedup section when --pack is given, else from \
-                the built-in defaults (Cantonese's: character 5-grams, Jaccard 0.7, 25 bands x 5 rows); \
+                the built-in defaults (Cantonese's: character 5-grams, Jaccard 0.7, 24 bands x 4 rows, 96 hashes); \
                 options below override either. Kept documents get meta.dup_cluster_size.
                 """)
 
@@ -141,6 +141,8 @@ extension Vern.Dedup {
         var keep: KeepRule = .first
         @Option(help: "The numeric meta field '--keep score' compares.")
         var scoreField = "quality_score"
+        @Flag(help: "Reuse the work folder of a killed run with the same inputs and settings: finished shards are not signed again.")
+        var resume = false
 
         func options() throws -> NearDedupOptions {
             var options = try pack.map { try DedupPackSettings.load(packPath: $0) }?.nearOptions ?? NearDedupOptions()
@@ -160,7 +162,8 @@ extension Vern.Dedup {
         func run() throws {
             let workspace = try common.workspace()
             let job = try NearDedup(workspace: workspace, options: try options())
-            try common.finish(try job.run(workers: common.workerCount, progress: common.progress), workspace: workspace)
+            try common.finish(try job.run(workers: common.workerCount, progress: common.progress, resume: resume),
+                              workspace: workspace)
         }
     }
 
