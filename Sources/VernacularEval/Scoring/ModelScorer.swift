@@ -49,7 +49,8 @@ public final class ModelScorer: EvalModel {
             // A merge across the boundary can leave nothing: then score the continuation alone.
             return tail.isEmpty ? encode(moved + continuation) : tail
         }
-        var first = bos + contextTokens
+        // BOS once: not again when the text itself starts with the BOS token.
+        var first = contextTokens.starts(with: bos) ? contextTokens : bos + contextTokens
         // An empty context still needs a token to predict from: EOS, as lm-eval does.
         if first.isEmpty, let eos = tokenizer.eosTokenID { first = [Int(eos)] }
         return (first, continuationTokens)
