@@ -104,7 +104,7 @@ struct RunnerCacheTests {
         #expect((mc["metrics"] as? [String: Double])?.keys.sorted() == ["acc", "acc_macro", "acc_norm"])
         #expect((mc["subjects"] as? [Any])?.count == 2)
         #expect((mc["problems"] as? [[String: Any]])?.count == 5)
-        #expect((mc["prompt"] as? [String: Any])?["answerPrefix"] as? String == "Answer:")
+        #expect((mc["prompt"] as? [String: Any])?["answer_prefix"] as? String == "Answer:")
         #expect((tasks[2]["metrics"] as? [String: Double])?["exact_match"] == 1.0 / 3)
 
         let items = try String(contentsOfFile: folder + "/items.jsonl", encoding: .utf8).split(separator: "\n")

@@ -16,6 +16,11 @@ public struct MultipleChoicePrompt: Sendable, Equatable, Codable {
     /// After each shot's letter.
     public var fewShotDelimiter: String
 
+    enum CodingKeys: String, CodingKey {
+        case template, description
+        case answerPrefix = "answer_prefix", targetDelimiter = "target_delimiter", fewShotDelimiter = "fewshot_delimiter"
+    }
+
     public static let mmluTemplate = "{question}\n{choices}\n{answer_prefix}"
 
     public init(template: String = Self.mmluTemplate, answerPrefix: String = "Answer:", description: String = "",
