@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "VernacularReport", targets: ["VernacularReport"]),
         .library(name: "VernacularTrain", targets: ["VernacularTrain"]),
         .library(name: "VernacularServe", targets: ["VernacularServe"]),
+        .library(name: "VernacularEval", targets: ["VernacularEval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -111,12 +112,20 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
 
+        // Evaluation: task loaders per format, log-likelihood scoring with KV reuse, generation
+        // tasks, a per-item results cache, results.json / items.jsonl / report.html.
+        .target(
+            name: "VernacularEval",
+            dependencies: ["VernacularCore", "VernacularEngine", "VernacularModels", "VernacularTokenizer",
+                           "VernacularLangID", "VernacularReport"]
+        ),
+
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
-                "VernacularReport", "VernacularTrain", "VernacularWeights", "VernacularServe",
+                "VernacularReport", "VernacularTrain", "VernacularWeights", "VernacularServe", "VernacularEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -140,6 +149,11 @@ let package = Package(
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             exclude: ["Python"]
+        ),
+        .testTarget(
+            name: "VernacularEvalTests",
+            dependencies: ["VernacularEval", "VernacularModels", "VernacularLangID", "VernacularCore"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),

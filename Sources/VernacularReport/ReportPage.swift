@@ -301,7 +301,7 @@ public struct ReportPage {
         return value < 0 ? "−" + text : text
     }
 
-    static let css = """
+    public static let css = """
         :root { color-scheme: light; }
         body { margin: 0; background: #f5f6f8; color: #1f2430;
           font: 14px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK TC", "Noto Sans CJK SC",

@@ -72,6 +72,19 @@ public final class KVCache: @unchecked Sendable {
         return attended
     }
 
+    /// A second cache that starts from what this one holds, so several continuations of one prompt
+    /// are scored without processing the prompt again. The arrays are shared, not copied: MLX
+    /// arrays are immutable, and a fork only ever writes past the positions both hold, so neither
+    /// sees the other's later positions.
+    public func fork() -> KVCache {
+        let copy = KVCache(layers: keys.count, windows: windows)
+        copy.keys = keys
+        copy.values = values
+        copy.stored = stored
+        copy.offset = offset
+        return copy
+    }
+
     /// Called by the model after all layers have seen `count` new positions.
     func advance(by count: Int) { offset += count }
 
