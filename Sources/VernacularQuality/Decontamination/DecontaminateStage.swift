@@ -83,7 +83,9 @@ public struct DecontaminateStage: Stage {
 
     /// Builds the index from the configured files.
     public init(config: DecontaminateConfig) throws {
-        let matching = config.matchNormalized ? try NormalizeStage() : nil
+        // Compared in one script and one set of variant forms (s2hk folds Simplified, standard
+        // Traditional and Hong Kong variants alike), whatever the normalize stage's default.
+        let matching = config.matchNormalized ? try NormalizeStage(config: NormalizeConfig(opencc: .s2hk)) : nil
         var index = BenchmarkIndex(n: config.n, minItemUnits: config.minItemUnits)
         for path in config.benchmarks {
             try index.load(path: path, fields: config.fields) { text in try matching?.normalize(text).0 ?? text }
