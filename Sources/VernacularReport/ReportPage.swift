@@ -18,6 +18,28 @@ public enum HTML {
         }
         return out
     }
+
+    /// A whole page in the reports' shared style: `title` (escaped here), the report CSS plus
+    /// `extraCSS`, and `main` (already HTML) inside `<main>`.
+    public static func page(title: String, extraCSS: String = "", main: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        <style>\(ReportPage.css)\(extraCSS.isEmpty ? "" : "\n" + extraCSS)</style>
+        </head>
+        <body>
+        <main>
+        \(main)
+        </main>
+        </body>
+        </html>
+
+        """
+    }
 }
 
 /// Writes the report of a run folder.
@@ -56,24 +78,8 @@ public struct ReportPage {
         var body = header() + summary() + stageTable() + reasonTable() + histograms()
         if let fertility = run.fertility { body += fertilityTable(fertility) }
         body += samples() + problems()
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>vern report: \(HTML.escape(run.path))</title>
-            <style>\(Self.css)</style>
-            </head>
-            <body>
-            <main>
-            \(body)
-            <footer>Written by vern \(VernacularVersion.current) from \(HTML.escape(run.path)).</footer>
-            </main>
-            </body>
-            </html>
-
-            """
+        let footer = "<footer>Written by vern \(VernacularVersion.current) from \(HTML.escape(run.path)).</footer>"
+        return HTML.page(title: "vern report: \(run.path)", main: body + "\n" + footer)
     }
 
     private func header() -> String {

@@ -61,17 +61,7 @@ public struct TrainingReport {
         card("peak memory", String(format: "%.0f MiB", lines.map(\.peak_rss_mb).max() ?? 0))
         cards += "</section>"
         let link = evaluationLink.map { "<p>Evaluation: <a href=\"\(HTML.escape($0))\">\(HTML.escape($0))</a></p>" } ?? ""
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>vern report: \(HTML.escape(path))</title>
-            <style>\(ReportPage.css)</style>
-            </head>
-            <body>
-            <main>
+        return HTML.page(title: "vern report: \(path)", main: """
             <header><h1>Training report <span class="path">\(HTML.escape(path))</span></h1></header>
             \(cards)
             <section class="charts">\(loss.svg())\(evalPoints.isEmpty ? "" : bits.svg())</section>
@@ -79,11 +69,7 @@ public struct TrainingReport {
             <h2>Settings (run.json)</h2>
             <pre>\(HTML.escape(settings))</pre>
             <footer>Written by vern \(VernacularVersion.current) from \(HTML.escape(path)).</footer>
-            </main>
-            </body>
-            </html>
-
-            """
+            """)
     }
 
     /// Writes the page atomically.

@@ -37,25 +37,10 @@ public struct EvalReportPage {
             }
             body += "</section>"
         }
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>vern eval: \(HTML.escape(models.joined(separator: ", ")))</title>
-            <style>\(ReportPage.css)
-            .prompt { white-space: pre-wrap; font-size: 12.5px; background: #f7f8fa; padding: 6px 8px; border-radius: 4px; }</style>
-            </head>
-            <body>
-            <main>
-            \(body)
-            <footer>Written by vern \(HTML.escape(results.version)).</footer>
-            </main>
-            </body>
-            </html>
-
-            """
+        return HTML.page(
+            title: "vern eval: \(models.joined(separator: ", "))",
+            extraCSS: ".prompt { white-space: pre-wrap; font-size: 12.5px; background: #f7f8fa; padding: 6px 8px; border-radius: 4px; }",
+            main: body + "\n<footer>Written by vern \(HTML.escape(results.version)).</footer>")
     }
 
     static func metricNames(_ results: [TaskResult]) -> [String] {
