@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "VernacularTrain", targets: ["VernacularTrain"]),
         .library(name: "VernacularServe", targets: ["VernacularServe"]),
         .library(name: "VernacularEval", targets: ["VernacularEval"]),
+        .library(name: "VernacularSynth", targets: ["VernacularSynth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System libraries from Debian's -dev packages (installed by scripts/bootstrap.sh).
@@ -106,7 +108,7 @@ let package = Package(
         // Serving: the OpenAI-compatible HTTP API, continuous-batching scheduler and the chat page.
         .target(
             name: "VernacularServe",
-            dependencies: ["VernacularModels", "VernacularEngine", "VernacularTokenizer",
+            dependencies: ["VernacularCore", "VernacularModels", "VernacularEngine", "VernacularTokenizer",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "NIOCore", package: "swift-nio")]
@@ -120,12 +122,23 @@ let package = Package(
                            "VernacularLangID", "VernacularReport"]
         ),
 
+        // Synthetic data through any OpenAI-compatible endpoint: a retrying client, a request
+        // cache that makes reruns free, translate/persona/instruct jobs, outputs held to the pack's
+        // language and quality checks.
+        .target(
+            name: "VernacularSynth",
+            dependencies: ["VernacularCore", "VernacularLangID", "VernacularQuality", "VernacularReport",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "Yams", package: "Yams")]
+        ),
+
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
                 "VernacularReport", "VernacularTrain", "VernacularWeights", "VernacularServe", "VernacularEval",
+                "VernacularSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -154,6 +167,11 @@ let package = Package(
             name: "VernacularEvalTests",
             dependencies: ["VernacularEval", "VernacularModels", "VernacularLangID", "VernacularCore"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VernacularSynthTests",
+            dependencies: ["VernacularSynth", "VernacularCore",
+                           .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),

@@ -78,8 +78,8 @@ public struct LanguagePack: Sendable, Equatable {
     }
 
     /// `dedup` belongs to VernacularDedup (`DedupPackSettings`), `quality` and `lm` to VernacularQuality
-    /// (`QualityThresholds`), which check their own keys.
-    private static let topKeys = ["code", "name", "model", "markers", "thresholds", "training", "dedup", "quality", "lm"]
+    /// (`QualityThresholds`), `synth` to VernacularSynth (`SynthPackSettings`), which check their own keys.
+    private static let topKeys = ["code", "name", "model", "markers", "thresholds", "training", "dedup", "quality", "lm", "synth"]
 
     /// Reads and checks a pack; unknown keys anywhere are errors naming key and line.
     public static func load(from url: URL) throws -> LanguagePack {

@@ -17,9 +17,11 @@ public struct ServeConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// The id `/v1/models` lists.
     public var modelID: String
+    /// Where each completion request received is logged (body hash and time), if anywhere.
+    public var requestLog: RequestLog?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, slots: Int = 4, maxQueue: Int = 64, context: Int = 2048,
-                apiKey: String? = nil, maxBodyBytes: Int = 1 << 20, modelID: String = "vern") {
+                apiKey: String? = nil, maxBodyBytes: Int = 1 << 20, modelID: String = "vern", requestLog: RequestLog? = nil) {
         self.host = host
         self.port = port
         self.slots = slots
@@ -28,5 +30,6 @@ public struct ServeConfiguration: Sendable {
         self.apiKey = apiKey
         self.maxBodyBytes = maxBodyBytes
         self.modelID = modelID
+        self.requestLog = requestLog
     }
 }

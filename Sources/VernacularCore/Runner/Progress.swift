@@ -82,7 +82,7 @@ public final class ProgressReporter: ShardProgressSink, @unchecked Sendable {
         return line
     }
 
-    static func formatDuration(_ seconds: Double) -> String {
+    public static func formatDuration(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded())
         return whole >= 3600
             ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60)

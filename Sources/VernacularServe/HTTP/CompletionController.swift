@@ -27,6 +27,7 @@ struct CompletionController: Sendable {
     private func chat(_ request: Request, _ context: ServeRequestContext) async throws -> Response {
         let arrival = DispatchTime.now()
         let body = try await readBody(request)
+        configuration.requestLog?.record(endpoint: "/v1/chat/completions", body: body)
         let decoded = try JSONDecoder.decodeRequest(ChatCompletionRequest.self, from: body)
         let engine = try host.requireEngine()
         let prompt = engine.promptTokens(chat: try decoded.chatMessages())
@@ -37,6 +38,7 @@ struct CompletionController: Sendable {
     private func text(_ request: Request, _ context: ServeRequestContext) async throws -> Response {
         let arrival = DispatchTime.now()
         let body = try await readBody(request)
+        configuration.requestLog?.record(endpoint: "/v1/completions", body: body)
         let decoded = try JSONDecoder.decodeRequest(TextCompletionRequest.self, from: body)
         let engine = try host.requireEngine()
         let prepared = try prepare(engine, prompt: engine.promptTokens(text: decoded.prompt), options: decoded.options,

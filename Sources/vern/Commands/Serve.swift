@@ -25,6 +25,9 @@ extension Vern {
         var apiKey: String?
         @Option(help: "Largest request body in bytes (413 past it).") var maxBodyBytes = 1 << 20
         @Option(help: "The model id /v1/models lists and requests name (default: from --model).") var modelId: String?
+        @Option(help: ArgumentHelp("Append one JSON line per completion request received (time, endpoint, SHA-256 of the body).",
+                                   valueName: "file"))
+        var requestLog: String?
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -38,7 +41,7 @@ extension Vern {
             let configuration = ServeConfiguration(
                 host: host, port: port, slots: slots, maxQueue: maxQueue, context: context,
                 apiKey: apiKey ?? ProcessInfo.processInfo.environment["VERN_API_KEY"], maxBodyBytes: maxBodyBytes,
-                modelID: modelId ?? Self.defaultModelID(model.model))
+                modelID: modelId ?? Self.defaultModelID(model.model), requestLog: try requestLog.map(RequestLog.init(path:)))
             let metrics = ServeMetrics()
             let host = ModelHost()
             let options = model
