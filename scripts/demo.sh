@@ -102,7 +102,7 @@ ls "$out/export"
 "$vern" generate --model "$out/export" -p "我哋今晚去" --max-tokens 24 --seed 7
 
 step "Serve SmolLM2 over the OpenAI API on a free loopback port, ask one streamed question with curl, stop the server"
-"$vern" serve --model smollm2 --host 127.0.0.1 --port 0 --slots 2 > "$out/serve.log" 2>&1 &
+"$vern" serve --model smollm2 --host 127.0.0.1 --port 0 --slots 2 --request-log "$out/serve-requests.jsonl" > "$out/serve.log" 2>&1 &
 serve_pid=$!
 trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
 port=""
@@ -130,6 +130,27 @@ for line in open(sys.argv[1], encoding="utf-8"):
         for choice in json.loads(line[6:])["choices"]:
             text += choice["delta"].get("content") or ""
 print(text)' "$out/serve-stream.txt"
+
+step "Synthesise through the same server: translate SWC and English sentences (demo/samples/synth) into Cantonese"
+printf 'vern synth sends each line through the OpenAI API, caches every answer by the SHA-256 of its request, and holds\nthe outputs to the pack'"'"'s langID and quality checks. SmolLM2-135M translates badly: the point is the machinery.\n'
+"$vern" synth translate --endpoint "http://127.0.0.1:$port/v1" --model smollm2 --input demo/samples/synth/swc-news.jsonl \
+    --output "$out/synth" --max-tokens 64 --concurrency 2 --compression none --quiet
+python3 -c '
+import json, sys
+for sub in ("documents", "rejected"):
+    for line in open(sys.argv[1] + "/" + sub + "/shard-00000.jsonl", encoding="utf-8"):
+        r = json.loads(line)
+        why = r["meta"].get("rejected")
+        print("%-8s %s  %s\n         -> %s" % ("kept" if sub == "documents" else "rejected", r["id"],
+              ("(" + why["reason"] + ": " + why["detail"] + ")") if why else "",
+              r["text"].replace("\n", " / ")[:90]))
+' "$out/synth"
+printf '\nRun again: every answer comes from the cache, so the server receives nothing.\n'
+"$vern" synth translate --endpoint "http://127.0.0.1:$port/v1" --model smollm2 --input demo/samples/synth/swc-news.jsonl \
+    --output "$out/synth" --max-tokens 64 --concurrency 2 --compression none --quiet | sed -n 2p
+printf 'The server logged %s chat requests in all (--request-log), one per line translated.\n' "$(grep -c chat/completions "$out/serve-requests.jsonl")"
+"$vern" report "$out/synth"
+
 kill -TERM "$serve_pid"
 wait "$serve_pid" && echo "server stopped cleanly (SIGTERM)"
 trap - EXIT

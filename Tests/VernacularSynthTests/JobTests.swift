@@ -75,6 +75,12 @@ import VernacularCore
         #expect(cache.count() == Set(hashes).count - 1)
         let stats = try #require(SynthStats.read(folder: output))
         #expect(stats == second)
+
+        // The report page shows the counts of stats.json and an example per reason.
+        let page = try SynthReport(folder: output).html()
+        for reason in ["not_cantonese", "refused", "truncated", "repeated_text"] { #expect(page.contains(reason)) }
+        #expect(page.contains("<div class=\"value\">8</div><div class=\"label\">items</div>"))
+        #expect(page.contains("他們說明天會下雨"), "the source text beside the rejected translation")
     }
 
     @Test func streamedAnswersGiveTheSameOutputs() async throws {

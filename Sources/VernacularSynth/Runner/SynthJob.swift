@@ -18,11 +18,13 @@ public struct SynthJob: Sendable {
     public var packPath: String
     public var retry: RetryPolicy
     public var maxRequests: Int?
+    /// Overrides the template's `max_tokens`.
+    public var maxTokens: Int?
     public var run: SynthRunSettings
 
     public init(task: SynthTask, endpoint: EndpointSettings, model: String, inputs: [String], topics: String? = nil,
                 allKinds: Bool = false, templatePath: String? = nil, packPath: String, retry: RetryPolicy = RetryPolicy(),
-                maxRequests: Int? = nil, run: SynthRunSettings) {
+                maxRequests: Int? = nil, maxTokens: Int? = nil, run: SynthRunSettings) {
         self.task = task
         self.endpoint = endpoint
         self.model = model
@@ -33,6 +35,7 @@ public struct SynthJob: Sendable {
         self.packPath = packPath
         self.retry = retry
         self.maxRequests = maxRequests
+        self.maxTokens = maxTokens
         self.run = run
     }
 
@@ -41,7 +44,8 @@ public struct SynthJob: Sendable {
         let pack = try LanguagePack.load(from: URL(fileURLWithPath: packPath))
         let settings = try SynthPackSettings.load(packPath: packPath)
         guard let path = templatePath ?? settings.templates[task] else { throw SynthError.noTemplate(task: task, pack: packPath) }
-        let template = try SynthTemplate.load(path: path)
+        var template = try SynthTemplate.load(path: path)
+        if let maxTokens { template.sampling.maxTokens = maxTokens }
         guard template.task == task else {
             throw SynthError.badTemplate(path: path, reason: "a \(template.task.rawValue) template, not one for \(task.rawValue)")
         }

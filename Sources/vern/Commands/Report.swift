@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VernacularReport
+import VernacularSynth
 
 extension Vern {
     struct Report: ParsableCommand {
@@ -12,10 +13,11 @@ extension Vern {
                 documents per reason (the run needs keep_dropped: true for those). RUN_DIR/fertility.json, \
                 saved from `vern tokenizer stats --json`, adds a tokenizer fertility table. For a `vern train` \
                 run folder the page shows the loss curve, held-out bits per character by step, speed, \
-                memory and the run's settings.
+                memory and the run's settings; for a `vern synth` job folder, kept and rejected outputs \
+                by reason with examples, tokens, requests, retries and cost.
                 """)
 
-        @Argument(help: ArgumentHelp("The output folder of `vern run` or `vern train`.", valueName: "run-dir"))
+        @Argument(help: ArgumentHelp("The output folder of `vern run`, `vern train` or `vern synth`.", valueName: "run-dir"))
         var runDirectory: String
 
         @Option(name: .shortAndLong, help: ArgumentHelp("The page to write (default: RUN_DIR/report.html).", valueName: "path"))
@@ -35,6 +37,14 @@ extension Vern {
         func run() throws {
             let folder = runDirectory.hasSuffix("/") && runDirectory.count > 1 ? String(runDirectory.dropLast()) : runDirectory
             let path = output ?? RunReport.defaultOutput(runFolder: folder)
+            if SynthReport.isSynthJob(folder) {
+                var report = try SynthReport(folder: folder)
+                report.samplesPerReason = samples
+                report.sampleCharacters = sampleCharacters
+                try report.write(to: path)
+                print("report: \(path) (synth job: \(report.stats.kept) kept, \(report.stats.rejected.values.reduce(0, +)) rejected)")
+                return
+            }
             if TrainingReport.isTrainingRun(folder) {
                 try TrainingReport(runFolder: folder).write(to: path)
                 print("report: \(path) (training run)")

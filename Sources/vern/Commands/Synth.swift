@@ -34,6 +34,9 @@ struct SynthOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A template file (default: the pack's for the task).", valueName: "file"))
     var template: String?
 
+    @Option(help: "Tokens allowed per answer (default: the template's max_tokens).")
+    var maxTokens: Int?
+
     @Option(help: "Requests in flight at once.")
     var concurrency = 8
 
@@ -71,6 +74,7 @@ struct SynthOptions: ParsableArguments {
     @OptionGroup var outputOptions: OutputOptions
 
     func check() throws {
+        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let maxRequests, maxRequests < 0 { throw ValidationError("--max-requests must be 0 or more") }
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
@@ -100,7 +104,7 @@ struct SynthOptions: ParsableArguments {
             task: task, endpoint: EndpointSettings(url: endpoint, apiKey: key, timeout: timeout, stream: stream), model: model,
             inputs: try inputs.flatMap(Self.expand), topics: topics, allKinds: allKinds, templatePath: template,
             packPath: try pack.resolved().path, retry: RetryPolicy(maxRetries: maxRetries, baseDelay: retryDelay),
-            maxRequests: maxRequests,
+            maxRequests: maxRequests, maxTokens: maxTokens,
             run: SynthRunSettings(outputFolder: output, endpointDescription: endpoint, concurrency: concurrency,
                                   itemsPerShard: itemsPerShard, compression: compression, prices: prices,
                                   progress: outputOptions.quiet || outputOptions.json ? .quiet : .automatic))
@@ -131,6 +135,11 @@ struct SynthOptions: ParsableArguments {
             print("synth \(stats.task): \(stats.items) items, \(stats.kept) kept, \(stats.rejected.values.reduce(0, +)) rejected"
                 + (reasons.isEmpty ? "" : " (\(reasons))"))
             let run = stats.lastRun
+            if run.requests == 0, run.cacheHits == 0, stats.isComplete {
+                print("this run: nothing to ask, all \(stats.shards) shards were already finished (0 requests)")
+                print("outputs: \(job.run.outputFolder)/documents, \(job.run.outputFolder)/rejected; stats: \(job.run.outputFolder)/stats.json")
+                return
+            }
             var line = "this run: \(run.requests) requests, \(run.retries) retries, \(run.cacheHits) cached, "
                 + "\(run.promptTokens) prompt + \(run.completionTokens) completion tokens, " + String(format: "%.1f s", run.seconds)
             if let cost = run.estimatedCostUSD { line += String(format: ", about $%.4f", cost) }
