@@ -96,6 +96,15 @@ for model in smollm2 "$out/train"; do
         | python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.3f bits/char (%d tokens for %d characters)" % (r["bits_per_char"], r["tokens"], r["chars"]))'
 done
 
+step "Evaluate the base and the trained model: held-out bits per character, multiple choice, and the language of their answers"
+# demo/eval: twelve Cantonese multiple-choice questions and five prompts written for the demo; far too
+# few to rank models, enough to show the machinery. Results go beside the run so its report links them.
+"$vern" eval --model smollm2 --model "$out/train" --output "$out/train/eval" \
+    --task ppl="$out/heldout/yue-eval.jsonl":context=256 mc-jsonl=demo/eval/hk-everyday.jsonl \
+    answer-language=demo/eval/prompts.txt:max-tokens=48
+"$vern" report "$out/train" > /dev/null
+printf 'Per-item answers: %s/train/eval/items.jsonl; the page: %s/train/eval/report.html (linked from the training report).\n' "$out" "$out"
+
 step "Export the trained run as a Hugging Face folder (LoRA merged) and generate from it"
 "$vern" export "$out/train" --format hf --output "$out/export"
 ls "$out/export"
