@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "VernacularServe", targets: ["VernacularServe"]),
         .library(name: "VernacularEval", targets: ["VernacularEval"]),
         .library(name: "VernacularSynth", targets: ["VernacularSynth"]),
+        .library(name: "VernacularWorkflow", targets: ["VernacularWorkflow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -132,13 +133,17 @@ let package = Package(
                            .product(name: "Yams", package: "Yams")]
         ),
 
+        // Whole pipelines: sources, stages, dedup, tokenizer, LM and pack as steps, run on this
+        // machine or as chained Slurm jobs.
+        .target(name: "VernacularWorkflow", dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]),
+
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
                 "VernacularReport", "VernacularTrain", "VernacularWeights", "VernacularServe", "VernacularEval",
-                "VernacularSynth",
+                "VernacularSynth", "VernacularWorkflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

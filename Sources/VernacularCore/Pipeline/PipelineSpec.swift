@@ -85,20 +85,42 @@ public struct PipelineSpec {
     public var workers: Int
     public var onError: ErrorPolicy
     public var stages: [StageSpec]
+    /// Ingest steps before the stages (`- kind: {path: ..., options}`), in file order.
+    public var sources: [StageSpec]
+    /// Whole-corpus steps after the stages: deduplication methods in order, then the optional
+    /// tokenizer extension and n-gram LM, then packing (VernacularWorkflow runs them).
+    public var dedup: [StageSpec]
+    public var tokenizer: StageSpec?
+    public var lm: StageSpec?
+    public var pack: StageSpec?
     /// The file it was read from (for messages), or "<memory>".
     public var file: String
 
-    public static let topLevelKeys = ["input", "output", "workers", "on_error", "stages"]
+    public static let topLevelKeys = ["input", "output", "workers", "on_error", "stages", "sources", "dedup", "tokenizer", "lm", "pack"]
 
     public init(input: InputSpec, output: OutputSpec, workers: Int = 0, onError: ErrorPolicy = .fail,
-                stages: [StageSpec] = [], file: String = "<memory>") {
+                stages: [StageSpec] = [], sources: [StageSpec] = [], dedup: [StageSpec] = [], tokenizer: StageSpec? = nil,
+                lm: StageSpec? = nil, pack: StageSpec? = nil, file: String = "<memory>") {
         self.input = input
         self.output = output
         self.workers = workers
         self.onError = onError
         self.stages = stages
+        self.sources = sources
+        self.dedup = dedup
+        self.tokenizer = tokenizer
+        self.lm = lm
+        self.pack = pack
         self.file = file
     }
+
+    /// Where source number `index` (0-based) writes its documents.
+    public func sourceFolder(_ index: Int) -> String {
+        "\(output.dir)/sources/\(String(format: "%02d", index))-\(sources[index].name)"
+    }
+
+    /// Whether the file says more than the per-document stages.
+    public var hasWorkflowSteps: Bool { !sources.isEmpty || !dedup.isEmpty || tokenizer != nil || lm != nil || pack != nil }
 
     /// Reads a pipeline file; relative input paths and the output folder are resolved against
     /// the file's folder.
@@ -111,10 +133,12 @@ public struct PipelineSpec {
         let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         spec.input.paths = spec.input.paths.map { resolve($0, against: folder) }
         spec.output.dir = resolve(spec.output.dir, against: folder)
+        // The stages read what the sources wrote, after the listed inputs.
+        spec.input.paths += spec.sources.indices.map { spec.sourceFolder($0) + "/shard-*.jsonl*" }
         return spec
     }
 
-    static func resolve(_ path: String, against folder: String) -> String {
+    public static func resolve(_ path: String, against folder: String) -> String {
         guard !path.hasPrefix("/"), folder != "." else { return path }
         // Fold "dir/../" pairs so messages show demo-out/run, not demo/../demo-out/run.
         var parts: [Substring] = []
@@ -138,13 +162,18 @@ public struct PipelineSpec {
         guard let root else { throw PipelineFileError(file: file, line: nil, message: "the file is empty") }
         try StrictYAML.checkKeys(of: root, allowed: topLevelKeys, file: file, section: "pipeline")
 
-        guard let inputNode = root["input"] else {
-            throw PipelineFileError(file: file, line: root.mark?.line, message: "missing 'input' section")
-        }
+        let sources = try parseStages(root["sources"], file: file, section: "sources")
         guard let outputNode = root["output"] else {
             throw PipelineFileError(file: file, line: root.mark?.line, message: "missing 'output' section")
         }
-        let input = try InputSpec.decodeStrictly(from: inputNode, file: file, section: "input")
+        let input: InputSpec
+        if let inputNode = root["input"] {
+            input = try InputSpec.decodeStrictly(from: inputNode, file: file, section: "input")
+        } else if !sources.isEmpty {
+            input = InputSpec(paths: [])
+        } else {
+            throw PipelineFileError(file: file, line: root.mark?.line, message: "missing 'input' section (or 'sources')")
+        }
         let output = try OutputSpec.decodeStrictly(from: outputNode, file: file, section: "output")
 
         var workers = 0
@@ -162,14 +191,20 @@ public struct PipelineSpec {
             onError = value
         }
         let stages = try parseStages(root["stages"], file: file)
-        return PipelineSpec(input: input, output: output, workers: workers, onError: onError, stages: stages, file: file)
+        let dedup = try parseStages(root["dedup"], file: file, section: "dedup")
+        func single(_ key: String) -> StageSpec? {
+            root[key].map { StageSpec(name: key, options: $0, line: $0.mark?.line) }
+        }
+        return PipelineSpec(input: input, output: output, workers: workers, onError: onError, stages: stages, sources: sources,
+                            dedup: dedup, tokenizer: single("tokenizer"), lm: single("lm"), pack: single("pack"), file: file)
     }
 
-    /// Stages are a list whose items are either a bare name or a one-key mapping of name to options.
-    static func parseStages(_ node: Node?, file: String) throws -> [StageSpec] {
+    /// Stages (and sources, dedup steps) are a list whose items are either a bare name or a
+    /// one-key mapping of name to options.
+    static func parseStages(_ node: Node?, file: String, section: String = "stages") throws -> [StageSpec] {
         guard let node else { return [] }
         guard case .sequence(let sequence) = node else {
-            throw PipelineFileError(file: file, line: node.mark?.line, message: "'stages' must be a list")
+            throw PipelineFileError(file: file, line: node.mark?.line, message: "'\(section)' must be a list")
         }
         return try sequence.map { item in
             switch item {
@@ -180,7 +215,7 @@ public struct PipelineSpec {
                 return StageSpec(name: key.string ?? "", options: value, line: key.mark?.line)
             default:
                 throw PipelineFileError(file: file, line: item.mark?.line,
-                                        message: "each stage is a name or 'name: {options}'")
+                                        message: "each entry of '\(section)' is a name or 'name: {options}'")
             }
         }
     }

@@ -128,7 +128,7 @@ public enum ShardPlanner {
         return ranges
     }
 
-    static func globFiles(_ pattern: String) -> [String] {
+    public static func globFiles(_ pattern: String) -> [String] {
         var result = glob_t()
         defer { globfree(&result) }
         guard glob(pattern, 0, nil, &result) == 0 else { return [] }

@@ -46,6 +46,20 @@ public struct RunSummary: Sendable, Codable {
     }
 }
 
+/// One task's share of the shards when a scheduler (a Slurm array job) splits a run: shard `i`
+/// belongs to task `i % count`. Every task plans the same shards from the same inputs.
+public struct TaskSlice: Sendable, Equatable {
+    public let index: Int
+    public let count: Int
+
+    public init(index: Int, count: Int) {
+        self.index = index
+        self.count = count
+    }
+
+    public func owns(_ shard: Shard) -> Bool { shard.index % count == index }
+}
+
 /// The run folder belongs to a different pipeline.
 public struct RunFolderConflict: Error, CustomStringConvertible {
     public let folder: String
@@ -84,7 +98,23 @@ public struct ShardRunner: Sendable {
     public var manifestPath: String { processor.runFolder + "/manifest.json" }
     public var statsPath: String { processor.runFolder + "/stats.json" }
 
-    public func run(workers requested: Int = 0, progress style: ProgressStyle = .automatic) throws -> RunSummary {
+    /// The shards the inputs give now, and which of them have no valid marker yet (for a
+    /// scheduler deciding which tasks to submit again).
+    public func shardStatus() throws -> (shards: [Shard], unfinished: [Shard]) {
+        let files = try ShardPlanner.expand(inputPatterns)
+        let (shards, _) = try ShardPlanner.plan(files: files, shardSizeBytes: shardSizeBytes)
+        let unfinished = shards.filter { shard in
+            let path = processor.markerPath(shard)
+            guard let marker = try? AtomicJSONFile.read(CompletionMarker.self, from: path) else { return true }
+            return !marker.isValid(for: shard, configHash: processor.configHash, runFolder: processor.runFolder)
+        }
+        return (shards, unfinished)
+    }
+
+    /// Runs the shards without a valid marker (only `slice`'s, when given). Stats and the manifest
+    /// are written once every shard has its marker: by a whole run, or by whichever task of a
+    /// split run finishes last.
+    public func run(workers requested: Int = 0, progress style: ProgressStyle = .automatic, slice: TaskSlice? = nil) throws -> RunSummary {
         let started = Date()
         let files = try ShardPlanner.expand(inputPatterns)
         let (shards, inputs) = try ShardPlanner.plan(files: files, shardSizeBytes: shardSizeBytes)
@@ -111,7 +141,7 @@ public struct ShardRunner: Sendable {
                 configHash: processor.configHash, pipelineFile: pipelineFile,
                 started: formatter.string(from: started), finished: "", inputs: inputs, shards: []), to: manifestPath)
         }
-        let pending = shards.filter { finished[$0.index] == nil }
+        let pending = shards.filter { finished[$0.index] == nil && (slice?.owns($0) ?? true) }
         let pendingBytes = pending.reduce(0) { $0 + ($1.length ?? $1.fileSize) }
 
         let reporter = ProgressReporter(label: label, totalShards: pending.count, totalBytes: pendingBytes, style: style)
@@ -153,6 +183,17 @@ public struct ShardRunner: Sendable {
         if let failure = failures.withLock({ $0.first }) { throw failure }
 
         let ran = results.withLock { $0 }
+        if slice != nil {
+            // Other tasks' shards: whatever markers they have written by now.
+            for shard in shards where finished[shard.index] == nil && ran[shard.index] == nil {
+                let path = processor.markerPath(shard)
+                if let marker = try? AtomicJSONFile.read(CompletionMarker.self, from: path),
+                   marker.isValid(for: shard, configHash: processor.configHash, runFolder: folder) {
+                    finished[shard.index] = marker
+                }
+            }
+        }
+        let complete = shards.allSatisfy { finished[$0.index] != nil || ran[$0.index] != nil }
         var stats = RunStats(stageNames: processor.stages.map(\.name))
         var records: [ShardRecord] = []
         for shard in shards {
@@ -168,8 +209,10 @@ public struct ShardRunner: Sendable {
             configHash: processor.configHash, pipelineFile: pipelineFile,
             started: formatter.string(from: started), finished: formatter.string(from: Date()),
             inputs: inputs, shards: records)
-        try AtomicJSONFile.write(stats, to: statsPath)
-        try AtomicJSONFile.write(manifest, to: manifestPath)
+        if complete {
+            try AtomicJSONFile.write(stats, to: statsPath)
+            try AtomicJSONFile.write(manifest, to: manifestPath)
+        }
         return RunSummary(runFolder: folder, shards: shards.count, shardsRun: ran.count, shardsResumed: finished.count,
                           seconds: Date().timeIntervalSince(started), stats: stats)
     }

@@ -1,0 +1,38 @@
+/// The families of steps, in the order a pipeline runs them (`--from`/`--until` take these names).
+public enum StepKind: String, Sendable, Codable, CaseIterable, Comparable {
+    case sources, stages, dedup, tokenizer, lm, pack
+
+    public static func < (lhs: StepKind, rhs: StepKind) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// One step of a pipeline as a `vern` command line: the same command runs it on this machine
+/// and inside a Slurm job, so the executor only decides where and when.
+public struct WorkflowStep: Sendable, Equatable {
+    /// Unique within the pipeline: `source-00-hkcancor`, `stages`, `dedup-near`, `pack`.
+    public var name: String
+    public var kind: StepKind
+    /// The arguments after `vern`.
+    public var arguments: [String]
+    /// The folder the step writes.
+    public var output: String
+    /// Steps whose command cannot resume start from an empty output folder.
+    public var clearsOutput: Bool
+    /// The stages step runs as this many tasks under Slurm (`--task-index`/`--task-count`).
+    public var splitsIntoTasks: Bool
+
+    public init(name: String, kind: StepKind, arguments: [String], output: String, clearsOutput: Bool, splitsIntoTasks: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.arguments = arguments
+        self.output = output
+        self.clearsOutput = clearsOutput
+        self.splitsIntoTasks = splitsIntoTasks
+    }
+
+    /// The command line of task `index` of `count`.
+    public func arguments(task index: Int, of count: Int) -> [String] {
+        splitsIntoTasks ? arguments + ["--task-index", String(index), "--task-count", String(count)] : arguments
+    }
+}
