@@ -108,11 +108,11 @@ install_test_clients() {
 }
 
 install_bench_peers() {
-    [ -f "$vendor/.bench-peers.stamp" ] && return 0
+    [ -f "$vendor/.bench-peers-2.stamp" ] && return 0
     say "installing the benchmark peers (datatrove, tokenizers, ...) with pip"
-    python3 -m pip install --quiet --disable-pip-version-check "datatrove[processing]==0.10.1" orjson \
+    python3 -m pip install --quiet --disable-pip-version-check "datatrove[processing]==0.10.1" orjson zstandard==0.25.0 \
         >/dev/null 2>&1 || fail "pip install datatrove failed: is PyPI reachable?"
-    touch "$vendor/.bench-peers.stamp"
+    touch "$vendor/.bench-peers-2.stamp"
 }
 
 install_apt_packages

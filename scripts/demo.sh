@@ -37,6 +37,12 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("shards run:"
 printf '\nFirst document after normalisation:\n'
 (zstd -dc "$out/run/documents/shard-00000.jsonl.zst" | head -n 1 | cut -c 1-300) || true
 
+step "The whole data path from one file (demo/pipeline.yaml): sources, stages, exact and near dedup, pack"
+"$vern" run demo/pipeline.yaml --quiet
+"$vern" status demo/pipeline.yaml
+printf '\nThe same file under Slurm: vern run demo/pipeline.yaml --executor slurm (make test-slurm checks it gives the same bytes).\nThe first job scripts it would submit:\n'
+"$vern" run demo/pipeline.yaml --executor slurm --dry-run --from dedup --partition debug | sed -n '1,12p'
+
 step "Near-duplicate removal (MinHash over character 5-grams) on the cleaned documents"
 "$vern" dedup near --input "$out/run/documents" --output "$out/dedup" --quiet --json > "$out/dedup-summary.json"
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(json.dumps(s, ensure_ascii=False)[:400])' "$out/dedup-summary.json"

@@ -63,6 +63,7 @@ public struct WorkflowPlanner {
 
         steps.append(WorkflowStep(name: "stages", kind: .stages, arguments: ["run", pipelinePath, "--step", "stages"],
                                   output: out, clearsOutput: false, splitsIntoTasks: true))
+        // Shard globs, not folders: a dedup folder also holds removed.jsonl.
         var previous = out + "/documents"
 
         for method in spec.dedup {
@@ -75,7 +76,7 @@ public struct WorkflowPlanner {
                 throw PipelineFileError(file: file, line: method.line, message: "dedup method '\(method.name)' is listed twice")
             }
             steps.append(WorkflowStep(name: "dedup-" + method.name, kind: .dedup,
-                                      arguments: ["dedup", method.name, "--input", previous, "--output", output, "--quiet"] + flags,
+                                      arguments: ["dedup", method.name, "--input", previous + "/shard-*.jsonl*", "--output", output, "--quiet"] + flags,
                                       output: output, clearsOutput: true))
             previous = output
         }
