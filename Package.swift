@@ -176,7 +176,8 @@ let package = Package(
         .testTarget(
             name: "VernacularSynthTests",
             dependencies: ["VernacularSynth", "VernacularCore",
-                           .product(name: "Hummingbird", package: "hummingbird")]
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),

@@ -8,7 +8,7 @@ import Testing
         ChatRequest(model: "fault", messages: [ChatMessage(role: "user", content: text)], parameters: SamplingParameters(maxTokens: 64))
     }
 
-    func client(_ server: FaultServer, stream: Bool, timeout: Double = 1) -> (RetryingClient, EndpointClient, RequestAccounting) {
+    func client(_ server: FaultServer, stream: Bool, timeout: Double = 3) -> (RetryingClient, EndpointClient, RequestAccounting) {
         let endpoint = EndpointClient(settings: EndpointSettings(url: server.baseURL, timeout: timeout, stream: stream))
         let accounting = RequestAccounting()
         return (RetryingClient(endpoint: endpoint, policy: RetryPolicy(maxRetries: 3, baseDelay: 0.05), accounting: accounting),

@@ -8,7 +8,7 @@ import VernacularCore
 @Suite(.serialized) struct JobTests {
     func job(_ task: SynthTask, server: FaultServer, inputs: [String], output: String, topics: String? = nil,
              itemsPerShard: Int = 2) -> SynthJob {
-        SynthJob(task: task, endpoint: EndpointSettings(url: server.baseURL, timeout: 1), model: "fault", inputs: inputs,
+        SynthJob(task: task, endpoint: EndpointSettings(url: server.baseURL, timeout: 20), model: "fault", inputs: inputs,
                  topics: topics, packPath: Repository.pack, retry: RetryPolicy(maxRetries: 3, baseDelay: 0.02),
                  run: SynthRunSettings(outputFolder: output, endpointDescription: server.baseURL, concurrency: 4,
                                        itemsPerShard: itemsPerShard, compression: .zstd, prices: TokenPrices(promptPerMillion: 1, completionPerMillion: 2),

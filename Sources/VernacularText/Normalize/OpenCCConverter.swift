@@ -34,9 +34,16 @@ public final class OpenCCConverterPool: Sendable {
         idle = Mutex([try Self.open(configuration)])
     }
 
+    /// Serialises opening and closing handles across the process. libopencc loads and frees
+    /// dictionaries there through state it does not guard: a pool closed on one thread while
+    /// another opens one crashed the parallel tests. Conversions with a handle need no lock.
+    private static let openAndClose = Mutex(())
+
     deinit {
         idle.withLock { handles in
-            for handle in handles { _ = opencc_close(handle.raw) }
+            Self.openAndClose.withLock { _ in
+                for handle in handles { _ = opencc_close(handle.raw) }
+            }
             handles.removeAll()
         }
     }
@@ -65,7 +72,8 @@ public final class OpenCCConverterPool: Sendable {
 
     private static func open(_ configuration: String) throws -> Handle {
         // opencc_open finds a bare name in OpenCC's data folder and returns (opencc_t)-1 on failure.
-        guard let raw = opencc_open(configuration), raw != UnsafeMutableRawPointer(bitPattern: -1) else {
+        let opened = openAndClose.withLock { _ in opencc_open(configuration) }
+        guard let raw = opened, raw != UnsafeMutableRawPointer(bitPattern: -1) else {
             throw OpenCCError(configuration: configuration, message: lastError())
         }
         return Handle(raw: raw)
