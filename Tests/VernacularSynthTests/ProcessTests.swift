@@ -40,7 +40,8 @@ struct ProcessTests {
     }
 
     @Test func killedJobResumesWithoutAskingAgainAndMatchesAnUninterruptedRun() async throws {
-        let server = FaultServer(delay: 0.2)
+        // One request at a time, 0.4 s each: the job takes seconds, so the kill lands mid-job even on a loaded machine.
+        let server = FaultServer(delay: 0.4)
         try await server.start()
         defer { server.stop() }
         let folder = try scratchFolder()
@@ -49,7 +50,7 @@ struct ProcessTests {
         try writeDocuments((0 ..< 16).map { ("doc-\($0)", "第\($0)句：今天我們去了很多地方。") }, to: input)
         func arguments(_ output: String) -> [String] {
             ["synth", "translate", "--endpoint", server.baseURL, "--model", "fault", "-i", input, "-o", output,
-             "--concurrency", "2", "--items-per-shard", "4", "--compression", "none", "--retry-delay", "0.05", "-q",
+             "--concurrency", "1", "--items-per-shard", "4", "--compression", "none", "--retry-delay", "0.05", "-q",
              "--pack", Repository.pack]
         }
         #expect(try await Self.run(arguments(folder + "/reference")) == 0)
@@ -57,11 +58,11 @@ struct ProcessTests {
         let start = server.received.count
         let killed = try Self.launch(arguments(folder + "/job"))
         let deadline = Date().addingTimeInterval(60)
-        while Self.cachedHashes(folder + "/job").count < 5, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        while Self.cachedHashes(folder + "/job").count < 3, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         kill(killed.processIdentifier, SIGKILL)
         while killed.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         let answeredAtKill = Self.cachedHashes(folder + "/job")
-        #expect(answeredAtKill.count >= 5 && answeredAtKill.count < 16, "killed mid-job: \(answeredAtKill.count) answers")
+        #expect(answeredAtKill.count >= 3 && answeredAtKill.count < 16, "killed mid-job: \(answeredAtKill.count) answers")
 
         let resumedFrom = server.received.count
         #expect(try await Self.run(arguments(folder + "/job")) == 0)
