@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "VernacularServe", targets: ["VernacularServe"]),
         .library(name: "VernacularEval", targets: ["VernacularEval"]),
         .library(name: "VernacularSynth", targets: ["VernacularSynth"]),
+        .library(name: "VernacularCluster", targets: ["VernacularCluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -132,13 +133,20 @@ let package = Package(
                            .product(name: "Yams", package: "Yams")]
         ),
 
+        // Cluster training with existing engines (NeuronX Distributed Training, torchtitan): the
+        // memory and speed plan, the job bundles, the HyperPod environment, and the Slurm launch.
+        .target(
+            name: "VernacularCluster",
+            dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
+        ),
+
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
                 "VernacularReport", "VernacularTrain", "VernacularWeights", "VernacularServe", "VernacularEval",
-                "VernacularSynth",
+                "VernacularSynth", "VernacularCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -172,6 +180,11 @@ let package = Package(
             name: "VernacularSynthTests",
             dependencies: ["VernacularSynth", "VernacularCore",
                            .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "VernacularClusterTests",
+            dependencies: ["VernacularCluster", "VernacularPack", "VernacularTokenizer", "VernacularCore",
+                           .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),
