@@ -184,7 +184,8 @@ let package = Package(
         .testTarget(
             name: "VernacularClusterTests",
             dependencies: ["VernacularCluster", "VernacularPack", "VernacularTokenizer", "VernacularCore",
-                           .product(name: "Yams", package: "Yams")]
+                           .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),

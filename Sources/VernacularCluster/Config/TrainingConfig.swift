@@ -131,8 +131,10 @@ extension TrainingConfig {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ClusterError.config(file: path, line: nil, message: "not valid UTF-8")
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        return try parse(yaml: text, file: path, folder: folder.isEmpty ? "." : folder)
+        // Bundles run from other folders on other machines: paths in them must be absolute.
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let folder = ((absolute as NSString).standardizingPath as NSString).deletingLastPathComponent
+        return try parse(yaml: text, file: path, folder: folder)
     }
 
     /// Parses config text; `folder` is what relative paths are relative to.
@@ -151,7 +153,7 @@ extension TrainingConfig {
         }
         func line(_ key: String) -> Int? { root[key]?.mark?.line }
         func resolve(_ path: String) -> String {
-            path.hasPrefix("/") || folder == "." ? path : folder + "/" + path
+            path.hasPrefix("/") || folder == "." ? path : ((folder + "/" + path) as NSString).standardizingPath
         }
 
         let modelFile = try ModelSection.File.decodeStrictly(from: try section("model"), file: file, section: "model")

@@ -1,0 +1,16 @@
+/// The engine versions bundles are written for and tested against: their config keys change
+/// between releases (torchtitan moved from TOML to Python config registries after 0.2), so a
+/// bundle names the release it fits.
+public enum EngineVersions {
+    /// Neuron SDK release whose NxD Training the NxD bundle targets.
+    public static let neuronSDK = "2.26.0"
+    public static let nxdTraining = "1.6.0"
+    /// The git tag of aws-neuron/neuronx-distributed-training holding training_orchestrator.py and
+    /// the checkpoint converter for that release.
+    public static let nxdTrainingTag = "v1.6.0"
+    /// The last torchtitan release whose job config is TOML (`--job.config_file`).
+    public static let torchtitan = "0.2.2"
+    public static let torchtitanTag = "v0.2.2"
+    /// The PyTorch release line torchtitan 0.2.2 was built against.
+    public static let torch = "2.9.1"
+}
