@@ -8,10 +8,12 @@ public enum PlanTable {
         lines.append("\(config.name): \(String(format: "%.3g", plan.parameterCount / 1e9))B parameters (\(s.layers) layers, hidden \(s.hidden), " +
                      "\(s.heads) heads, \(s.kvHeads) kv heads, ffn \(s.ffn), vocab \(s.vocab)) on \(c.nodes) × \(c.devicesPerNode) \(c.device.rawValue) " +
                      "(\(c.deviceMemoryGiB.formatted) GiB each, \(GB(plan.usableBytes)) usable)")
-        lines.append(String(format: "speed at %.0f%% MFU: %.0f tokens/s (%.0f per device); %.3g tokens (%d steps × %d × %d) take %.1f days",
+        let days = plan.throughput.days
+        let duration = days >= 2 ? String(format: "%.1f days", days) : String(format: "%.1f hours", days * 24)
+        lines.append(String(format: "speed at %.0f%% MFU: %.0f tokens/s (%.0f per device); %.3g tokens (%d steps × %d × %d) take %@",
                             plan.mfu * 100, plan.throughput.tokensPerSecond, plan.throughput.tokensPerSecond / Double(c.deviceCount),
                             plan.totalTokens, config.training.steps, config.training.globalBatch, config.training.seqLen,
-                            plan.throughput.days))
+                            duration))
         lines.append("")
         let header = ["tp", "dp", "zero", "accum", "params", "grads", "optim", "activ", "total", "fits", "reason"]
         var table: [[String]] = [header]
