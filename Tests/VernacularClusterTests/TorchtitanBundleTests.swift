@@ -160,7 +160,7 @@ func parseTOML(_ path: String) throws -> [String: Any]? {
         let hf = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/model_config.json"))) as? [String: Any])
         #expect(hf["tie_word_embeddings"] as? Bool == false)
         let readme = try read("README.md")
-        #expect(readme.contains("torchtitan 0.2.2") && readme.contains("torch 2.9.1"))
+        #expect(readme.contains("torchtitan 0.2.2") && readme.contains("torch 2.11.0"))
         #expect(readme.contains(String(format: "%.0f tokens/s", Planner().plan(config).throughput.tokensPerSecond)))
     }
 }

@@ -11,6 +11,7 @@ public enum EngineVersions {
     /// The last torchtitan release whose job config is TOML (`--job.config_file`).
     public static let torchtitan = "0.2.2"
     public static let torchtitanTag = "v0.2.2"
-    /// The PyTorch release line torchtitan 0.2.2 was built against.
-    public static let torch = "2.9.1"
+    /// The PyTorch release torchtitan 0.2.2 imports (it needs torch.nn.attention.varlen, new in 2.11;
+    /// with 2.9 the import fails).
+    public static let torch = "2.11.0"
 }
