@@ -242,3 +242,39 @@ func parseTOML(_ path: String) throws -> [String: Any]? {
         #expect(result.error.contains("not a Megatron index"))
     }
 }
+
+/// torchtitan's own config parser on the rendered TOML, where `make bench` (bench/cluster) left a
+/// venv with torchtitan 0.2.2, or VERN_TORCHTITAN_PYTHON names one; skipped otherwise (torch is large).
+@Suite struct TorchtitanParserTests {
+    static let python: String? = {
+        if let named = ProcessInfo.processInfo.environment["VERN_TORCHTITAN_PYTHON"] { return named }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let venv = packageRoot + "/bench/out/cluster/venv/bin/python"
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }()
+
+    @Test func torchtitanParsesTheJobConfig() throws {
+        guard let python = Self.python else {
+            print("note: skipped torchtitan's own parser: no venv with torchtitan (bench/cluster/run.sh makes one)")
+            return
+        }
+        let root = try temporaryFolder("tt-parser")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let config = try bundleConfig(root: root, device: "a100", nodes: 1, devicesPerNode: 8, memory: 40)
+        try BundleRenderer.render(config: config, engine: .torchtitan).write(to: root + "/bundle")
+        let script = """
+            import sys
+            from torchtitan.config import ConfigManager
+            c = ConfigManager().parse_args(["--job.config_file", sys.argv[1]])
+            print(c.parallelism.tensor_parallel_degree, c.parallelism.fsdp_reshard_after_forward, c.training.seq_len, c.model.name)
+            """
+        let result = try runProcess(python, ["-c", script, root + "/bundle/job.toml"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.split(separator: "\n").last == "2 never 4096 vern_llama3")
+        // The parser rejects a misspelt key, so the check above has teeth.
+        let text = try String(contentsOfFile: root + "/bundle/job.toml", encoding: .utf8)
+        try text.replacingOccurrences(of: "keep_latest_k", with: "keep_latest").write(toFile: root + "/bad.toml", atomically: true, encoding: .utf8)
+        let bad = try runProcess(python, ["-c", script, root + "/bad.toml"])
+        #expect(bad.status != 0 && bad.error.contains("keep_latest"))
+    }
+}
