@@ -187,4 +187,21 @@ enum NxDSchema {
             #expect("\(error)".contains("fits"))
         }
     }
+
+    @Test func refusesAPackWithMoreIdsThanTheModel() throws {
+        let root = try temporaryFolder("nxd-vocab")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // The fixture tokenizer has 1,500 ids; a model of 1,000 rows cannot embed them.
+        let config = try bundleConfig(root: root, model: "{layers: 2, hidden: 64, heads: 4, kv_heads: 2, ffn: 128, vocab: 1000}")
+        do {
+            _ = try BundleRenderer.render(config: config, engine: .nxd)
+            Issue.record("rendered a bundle whose data the model cannot embed")
+        } catch {
+            #expect("\(error)".contains("more than the model's vocab of 1000"), "\(error)")
+        }
+        let bigger = try bundleConfig(root: root, model: "{layers: 2, hidden: 64, heads: 4, kv_heads: 2, ffn: 128, vocab: 2000}")
+        try FileManager.default.removeItem(atPath: root + "/packs/news/train.idx")
+        #expect(throws: ClusterError.self) { try BundleRenderer.render(config: bigger, engine: .torchtitan) }
+    }
 }
+

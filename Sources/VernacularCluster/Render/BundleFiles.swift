@@ -14,7 +14,7 @@ public struct BundleFile: Sendable, Equatable {
 }
 
 /// What a render produced: the files and the setting of the plan they use.
-public struct Bundle: Sendable {
+public struct JobBundle: Sendable {
     public var engine: Engine
     public var files: [BundleFile]
     public var setting: PlanRow

@@ -3,7 +3,7 @@ import Foundation
 /// Renders the NeuronX Distributed Training bundle: the job config, the per-node script, the
 /// compile and training sbatch scripts, the conversion back to Hugging Face, and a README.
 public enum NxDBundle {
-    public static func render(config: TrainingConfig, plan: Plan) throws -> Bundle {
+    public static func render(config: TrainingConfig, plan: Plan) throws -> JobBundle {
         guard config.cluster.device.isTrainium else {
             throw ClusterError.config(file: config.file, line: nil,
                                       message: "the nxd engine runs on Trainium (trn1, trn2), not \(config.cluster.device.rawValue): render --engine torchtitan")
@@ -32,7 +32,7 @@ public enum NxDBundle {
             BundleFile("README.md", readme(config: config, plan: plan, setting: setting)),
             try manifest.file(),
         ]
-        return Bundle(engine: .nxd, files: files, setting: setting)
+        return JobBundle(engine: .nxd, files: files, setting: setting)
     }
 
     static func readme(config: TrainingConfig, plan: Plan, setting: PlanRow) -> String {

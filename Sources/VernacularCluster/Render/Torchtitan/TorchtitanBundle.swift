@@ -9,7 +9,7 @@ public enum TorchtitanBundle {
         var weights: [Double]
     }
 
-    public static func render(config: TrainingConfig, plan: Plan) throws -> Bundle {
+    public static func render(config: TrainingConfig, plan: Plan) throws -> JobBundle {
         // FSDP2 shards gradients and optimizer states always (ZeRO 2 or 3); with one data-parallel
         // rank all stages are the same.
         guard let setting = plan.chosen(allowedStages: [2, 3]) else {
@@ -41,7 +41,7 @@ public enum TorchtitanBundle {
             BundleFile("README.md", readme(config: config, plan: plan, setting: setting)),
             try manifest.file(),
         ]
-        return Bundle(engine: .torchtitan, files: files, setting: setting)
+        return JobBundle(engine: .torchtitan, files: files, setting: setting)
     }
 
     static func readme(config: TrainingConfig, plan: Plan, setting: PlanRow) -> String {
