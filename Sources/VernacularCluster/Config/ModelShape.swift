@@ -69,10 +69,16 @@ public struct ModelShape: Sendable, Equatable, Codable {
             var tie_word_embeddings: Bool?
             var rope_theta: Double?
             var rms_norm_eps: Double?
+            var head_dim: Int?
         }
         let config: HFConfig
         do { config = try JSONDecoder().decode(HFConfig.self, from: data) } catch {
             throw ClusterError.modelFolder(path: folder, reason: "config.json: \(error)")
+        }
+        // The planner and both engines' Llama models take the head size to be hidden / heads.
+        if let headDim = config.head_dim, headDim * config.num_attention_heads != config.hidden_size {
+            throw ClusterError.modelFolder(
+                path: folder, reason: "head_dim \(headDim) × \(config.num_attention_heads) heads is not hidden_size \(config.hidden_size): not a Llama-style shape")
         }
         return ModelShape(
             layers: config.num_hidden_layers, hidden: config.hidden_size, heads: config.num_attention_heads,
