@@ -278,3 +278,42 @@ func parseTOML(_ path: String) throws -> [String: Any]? {
         #expect(bad.status != 0 && bad.error.contains("keep_latest"))
     }
 }
+
+@Suite struct TorchtitanContinuedPretrainingTests {
+    /// With `model.hf` the job starts from the folder's weights: torchtitan's HF loader reads the
+    /// bundle's `initial/`, which prepare_initial.py writes (tied embeddings written out as lm_head).
+    @Test func startsFromTheHuggingFaceFolder() throws {
+        let root = try temporaryFolder("tt-hf")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let hf = root + "/smollm2"
+        try FileManager.default.createDirectory(atPath: hf, withIntermediateDirectories: true)
+        try """
+            {"num_hidden_layers": 30, "hidden_size": 576, "num_attention_heads": 9, "num_key_value_heads": 3,
+             "intermediate_size": 1536, "vocab_size": 49152, "tie_word_embeddings": true, "rope_theta": 100000}
+            """.write(toFile: hf + "/config.json", atomically: true, encoding: .utf8)
+        let config = try bundleConfig(root: root, device: "h100", nodes: 1, devicesPerNode: 8, memory: 80,
+                                      model: "{hf: smollm2}", seqLen: 2048)
+        #expect(config.shape.tiedEmbeddings && config.shape.heads == 9)
+        let folder = root + "/bundle"
+        try BundleRenderer.render(config: config, engine: .torchtitan).write(to: folder)
+        let train = try String(contentsOfFile: folder + "/train.sh", encoding: .utf8)
+        #expect(train.contains("prepare_initial.py \(hf) initial"))
+        #expect(try checkShellScripts([folder + "/train.sh"]) == [])
+        if let parsed = try parseTOML(folder + "/job.toml") {
+            #expect(TorchtitanSchema.problems(in: parsed) == [])
+            let checkpoint = try #require(parsed["checkpoint"] as? [String: Any])
+            #expect((checkpoint["initial_load_path"] as? [Any])?.last as? String == "initial")
+            #expect((checkpoint["initial_load_in_hf"] as? [Any])?.last as? Bool == true)
+            #expect((checkpoint["initial_load_model_only"] as? [Any])?.last as? Bool == true)
+            #expect(((parsed["parallelism"] as? [String: Any])?["tensor_parallel_degree"] as? [Any])?.last as? Int == 1)
+        }
+        if let python = which("python3") {
+            let compiled = try runProcess(python, ["-m", "py_compile", folder + "/prepare_initial.py"])
+            #expect(compiled.status == 0, "\(compiled.error)")
+        }
+        // From scratch there is nothing to load and no initial_load keys.
+        let scratch = try bundleConfig(root: root, device: "h100", nodes: 1, devicesPerNode: 8, memory: 80)
+        let job = try TorchtitanJobConfig.entries(config: scratch, setting: BundleRenderer.render(config: scratch, engine: .torchtitan).setting)
+        #expect(job.first { $0.key == "checkpoint" }?.value["initial_load_path"] == nil)
+    }
+}

@@ -36,6 +36,7 @@ public enum TorchtitanBundle {
             BundleFile("train.sh", TorchtitanScripts.train(config: config), executable: true),
             BundleFile("train.sbatch", TorchtitanScripts.trainBatch(config: config), executable: true),
             BundleFile("convert_to_hf.sh", TorchtitanScripts.convert(config: config), executable: true),
+            BundleFile("prepare_initial.py", InitialWeightsScript.text),
             BundleFile("requirements.txt", "torchtitan==\(EngineVersions.torchtitan)\ntorch==\(EngineVersions.torch)\nnumpy\n"),
             BundleFile("plan.json", String(decoding: try encoder.encode(plan.rows), as: UTF8.self) + "\n"),
             BundleFile("README.md", readme(config: config, plan: plan, setting: setting)),
@@ -62,6 +63,7 @@ public enum TorchtitanBundle {
             | `model_config.json` | the shape as a Hugging Face config (the converted folder's config.json) |
             | `train.sh`, `train.sbatch` | torchrun on one node; the Slurm job (`srun --auto-resume=1` on HyperPod) |
             | `convert_to_hf.sh` | a DCP checkpoint to a Hugging Face folder with torchtitan's own `convert_to_hf.py` |
+            | `prepare_initial.py` | the Hugging Face weights a continued-pretraining job starts from, as torchtitan loads them |
             | `requirements.txt`, `plan.json`, `bundle.json` | pinned packages; every planned setting; what `vern cluster launch` reads |
 
             ## Commands
@@ -71,7 +73,7 @@ public enum TorchtitanBundle {
             pip install -r requirements.txt
             git clone --branch \(EngineVersions.torchtitanTag) --depth 1 https://github.com/pytorch/torchtitan \(shared)/torchtitan   # for convert_to_hf.py
             cd \(shared)/bundles/\(config.name)           # this folder
-            vern cluster launch .                        # or: sbatch train.sbatch; one node without Slurm: ./train.sh
+            \(config.model.huggingFace.map { "python3 prepare_initial.py \($0) initial      # the starting weights (model.hf)\n" } ?? "")            vern cluster launch .                        # or: sbatch train.sbatch; one node without Slurm: ./train.sh
             ./convert_to_hf.sh \(shared)/runs/\(config.name)/torchtitan/checkpoint/step-\(config.training.steps) hf-out
             vern generate --model hf-out -p "..."        # back in vern: generate, perplexity, eval
             ```

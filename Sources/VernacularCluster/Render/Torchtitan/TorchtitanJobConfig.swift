@@ -58,15 +58,8 @@ public enum TorchtitanJobConfig {
                 ConfigEntry("pipeline_parallel_degree", .int(1)),
                 ConfigEntry("context_parallel_degree", .int(1)),
             ])),
-            ConfigEntry("checkpoint", .table([
-                ConfigEntry("enable", .bool(true)),
-                ConfigEntry("folder", .string("checkpoint")),
-                ConfigEntry("interval", .int(training.checkpointEvery)),
-                ConfigEntry("last_save_model_only", .bool(true)),
-                ConfigEntry("export_dtype", .string("bfloat16")),
-                ConfigEntry("async_mode", .string("disabled")),
-                ConfigEntry("keep_latest_k", .int(2)),
-            ])),
+            ConfigEntry("checkpoint", .table(checkpoint(config: config))),
+
             ConfigEntry("activation_checkpoint", .table([
                 ConfigEntry("mode", .string("selective"), comment: "recompute as the plan assumes (its activations are the tp+sp+selective count)"),
                 ConfigEntry("selective_ac_option", .string("op")),
@@ -85,4 +78,27 @@ public enum TorchtitanJobConfig {
             ])),
         ]
     }
+
+    /// Checkpoints every `checkpoint_every` steps; with `model.hf` the job starts from those weights
+    /// (prepared by prepare_initial.py into the bundle's `initial/`) when it has no checkpoint yet.
+    static func checkpoint(config: TrainingConfig) -> [ConfigEntry] {
+        var entries = [
+            ConfigEntry("enable", .bool(true)),
+            ConfigEntry("folder", .string("checkpoint")),
+            ConfigEntry("interval", .int(config.training.checkpointEvery)),
+            ConfigEntry("last_save_model_only", .bool(true)),
+            ConfigEntry("export_dtype", .string("bfloat16")),
+            ConfigEntry("async_mode", .string("disabled")),
+            ConfigEntry("keep_latest_k", .int(2)),
+        ]
+        if config.model.huggingFace != nil {
+            entries += [
+                ConfigEntry("initial_load_path", .string("initial"), comment: "relative to the bundle: python3 prepare_initial.py writes it"),
+                ConfigEntry("initial_load_in_hf", .bool(true)),
+                ConfigEntry("initial_load_model_only", .bool(true)),
+            ]
+        }
+        return entries
+    }
 }
+

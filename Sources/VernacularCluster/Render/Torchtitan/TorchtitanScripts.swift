@@ -23,7 +23,13 @@ enum TorchtitanScripts {
         fi
         : "${NPROC_PER_NODE:=\(config.cluster.devicesPerNode)}"
         cd "$bundle"
-        # vern_megatron.py and megatron_reader.py live here; torchtitan imports the first (custom_import).
+        \(config.model.huggingFace == nil ? "" : """
+        if [[ ! -f initial/model.safetensors ]]; then
+            echo "train.sh: no initial/model.safetensors: run python3 prepare_initial.py \(config.model.huggingFace!) initial first" >&2
+            exit 1
+        fi
+
+        """)# vern_megatron.py and megatron_reader.py live here; torchtitan imports the first (custom_import).
         export PYTHONPATH="$bundle${PYTHONPATH:+:$PYTHONPATH}"
         torchrun --nnodes "$nodes" --node_rank "$node_rank" --nproc_per_node "$NPROC_PER_NODE" \\
             --rdzv_backend c10d --rdzv_endpoint "$master:29500" --rdzv_id "${SLURM_JOB_ID:-local}" \\
