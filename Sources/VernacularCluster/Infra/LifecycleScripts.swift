@@ -73,8 +73,11 @@ enum LifecycleScripts {
                     "neuronx_distributed_training==\(EngineVersions.nxdTraining)" neuronx_distributed torch-neuronx "neuronx-cc==2.*"
                 # training_orchestrator.py and the checkpoint converter live in the repository's examples/.
                 mkdir -p "$shared"
+                # Every worker runs this at once: the first clone wins, the others find the folder or fail to create it.
                 if [[ ! -d "$shared/neuronx-distributed-training" ]]; then
-                    git clone --branch \(EngineVersions.nxdTrainingTag) --depth 1 https://github.com/aws-neuron/neuronx-distributed-training "$shared/neuronx-distributed-training" || true
+                    if git clone -q https://github.com/aws-neuron/neuronx-distributed-training "$shared/neuronx-distributed-training"; then
+                        git -C "$shared/neuronx-distributed-training" checkout -q \(EngineVersions.nxdTrainingCommit)
+                    fi
                 fi
                 """
         } else {

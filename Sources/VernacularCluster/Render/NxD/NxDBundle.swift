@@ -41,7 +41,7 @@ public enum NxDBundle {
             # \(config.name): NeuronX Distributed Training bundle
 
             Written by `vern cluster render --engine nxd`. For Neuron SDK \(EngineVersions.neuronSDK):
-            `neuronx-distributed-training` \(EngineVersions.nxdTraining) (git tag \(EngineVersions.nxdTrainingTag)) with the
+            `neuronx-distributed-training` \(EngineVersions.nxdTraining) (its repository at commit \(EngineVersions.nxdTrainingCommit.prefix(12))) with the
             `neuronx-distributed`, `torch-neuronx` and `neuronx-cc` of that SDK release.
 
             NxD cannot run on the machines vern is developed on (no Trainium). This bundle is checked
@@ -64,7 +64,8 @@ public enum NxDBundle {
             folder and the pack folders on FSx for Lustre under `\(shared)`:
 
             ```bash
-            git clone --branch \(EngineVersions.nxdTrainingTag) --depth 1 https://github.com/aws-neuron/neuronx-distributed-training \(shared)/neuronx-distributed-training
+            git clone https://github.com/aws-neuron/neuronx-distributed-training \(shared)/neuronx-distributed-training
+            git -C \(shared)/neuronx-distributed-training checkout \(EngineVersions.nxdTrainingCommit)   # Neuron SDK \(EngineVersions.neuronSDK)
             cd \(shared)/bundles/\(config.name)     # this folder
             sbatch compile.sbatch                  # once per change of shapes or parallelism
             vern cluster launch .                  # or: sbatch train.sbatch

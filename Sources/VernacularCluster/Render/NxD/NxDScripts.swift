@@ -14,7 +14,7 @@ enum NxDScripts {
             bundle=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
             : "${NXDT_EXAMPLES:=\(cluster.sharedFolder)/neuronx-distributed-training/examples}"
             if [[ ! -f "$NXDT_EXAMPLES/training_orchestrator.py" ]]; then
-                echo "train.sh: $NXDT_EXAMPLES/training_orchestrator.py not found; clone neuronx-distributed-training at \(EngineVersions.nxdTrainingTag) (README.md)" >&2
+                echo "train.sh: $NXDT_EXAMPLES/training_orchestrator.py not found; clone neuronx-distributed-training at commit \(EngineVersions.nxdTrainingCommit.prefix(12)) (README.md)" >&2
                 exit 1
             fi
             # The engine lifecycle/install_engine.sh installed (vern cluster infra), unless another is active.
