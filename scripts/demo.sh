@@ -111,7 +111,7 @@ ls "$out/export"
 "$vern" generate --model "$out/export" -p "我哋今晚去" --max-tokens 24 --seed 7
 
 step "Cluster training: plan the trained SmolLM2 on 8 H100s and a 7B-class Llama on 4 trn1 nodes, render a torchtitan and an NxD bundle fed by our pack, write the HyperPod environment"
-"$vern" pack --tokenizer "$out/export/tokenizer.json" --input "$out/dedup/shard-*.jsonl.zst" --output "$out/cluster/pack-smollm2" --quiet
+"$vern" pack --tokenizer "$out/export/tokenizer.json" --eod-token "<|endoftext|>" --input "$out/dedup/shard-*.jsonl.zst" --output "$out/cluster/pack-smollm2" --quiet
 "$vern" cluster plan demo/cluster/smollm2-135m-h100.yaml
 "$vern" cluster plan demo/cluster/llama-7b-trn1.yaml
 "$vern" cluster render demo/cluster/smollm2-135m-h100.yaml --engine torchtitan --output "$out/cluster/smollm2-torchtitan"
