@@ -146,6 +146,8 @@ public enum TOMLText {
     }
 
     static func append(_ entry: ConfigEntry, into lines: inout [String]) {
+        // TOML has no null: a key without a value is left out, and the engine's default applies.
+        if entry.value == .null { return }
         if let comment = entry.comment { for line in comment.split(separator: "\n") { lines.append("# " + line) } }
         lines.append("\(entry.key) = \(scalar(entry.value))")
     }
@@ -156,8 +158,7 @@ public enum TOMLText {
         case .int(let number): return String(number)
         case .double: return value.floatText
         case .bool(let flag): return flag ? "true" : "false"
-        // TOML has no null: a key with no value is left out by the renderers.
-        case .null: return "\"\""
+        case .null: return "\"\""  // not reached for keys: append leaves them out
         case .list(let items): return "[" + items.map(scalar).joined(separator: ", ") + "]"
         case .table(let entries):
             return "{ " + entries.map { "\($0.key) = \(scalar($0.value))" }.joined(separator: ", ") + " }"
