@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "VernacularEval", targets: ["VernacularEval"]),
         .library(name: "VernacularSynth", targets: ["VernacularSynth"]),
         .library(name: "VernacularWorkflow", targets: ["VernacularWorkflow"]),
+        .library(name: "VernacularCluster", targets: ["VernacularCluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -136,6 +137,12 @@ let package = Package(
         // Whole pipelines: sources, stages, dedup, tokenizer, LM and pack as steps, run on this
         // machine or as chained Slurm jobs.
         .target(name: "VernacularWorkflow", dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]),
+        // Cluster training with existing engines (NeuronX Distributed Training, torchtitan): the
+        // memory and speed plan, the job bundles, the HyperPod environment, and the Slurm launch.
+        .target(
+            name: "VernacularCluster",
+            dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
+        ),
 
         .executableTarget(
             name: "vern",
@@ -143,7 +150,7 @@ let package = Package(
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
                 "VernacularReport", "VernacularTrain", "VernacularWeights", "VernacularServe", "VernacularEval",
-                "VernacularSynth", "VernacularWorkflow",
+                "VernacularSynth", "VernacularWorkflow", "VernacularCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -178,6 +185,12 @@ let package = Package(
             dependencies: ["VernacularSynth", "VernacularCore",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOHTTP1", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "VernacularClusterTests",
+            dependencies: ["VernacularCluster", "VernacularPack", "VernacularTokenizer", "VernacularCore",
+                           .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),

@@ -29,6 +29,7 @@ run tokenize-train bench/tokenize/train_bench.sh "$vern" /tmp/vern-train-bench 1
 run infer bench/infer/run.sh
 run perplexity bench/infer/perplexity_agreement.sh all
 run report bench/report/screenshot.sh "$vern"
+run cluster bench/cluster/run.sh "$vern"
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "failed: ${failed[*]}" >&2

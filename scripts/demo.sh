@@ -116,6 +116,19 @@ step "Export the trained run as a Hugging Face folder (LoRA merged) and generate
 ls "$out/export"
 "$vern" generate --model "$out/export" -p "我哋今晚去" --max-tokens 24 --seed 7
 
+step "Cluster training: plan the trained SmolLM2 on 8 H100s and a 7B-class Llama on 4 trn1 nodes, render a torchtitan and an NxD bundle fed by our pack, write the HyperPod environment"
+"$vern" pack --tokenizer "$out/export/tokenizer.json" --eod-token "<|endoftext|>" --input "$out/dedup/shard-*.jsonl.zst" --output "$out/cluster/pack-smollm2" --quiet
+"$vern" cluster plan demo/cluster/smollm2-135m-h100.yaml
+"$vern" cluster plan demo/cluster/llama-7b-trn1.yaml
+"$vern" cluster render demo/cluster/smollm2-135m-h100.yaml --engine torchtitan --output "$out/cluster/smollm2-torchtitan"
+"$vern" cluster render demo/cluster/llama-7b-trn1.yaml --engine nxd --output "$out/cluster/llama-7b-nxd"
+"$vern" cluster infra demo/cluster/llama-7b-trn1.yaml --output "$out/cluster/llama-7b-infra"
+(cd "$out/cluster" && find smollm2-torchtitan llama-7b-nxd llama-7b-infra -type f | sort)
+if python3 -c 'import numpy' 2>/dev/null; then
+    printf 'The torchtitan bundle'"'"'s dataset adapter reads our shards (first window of 16 + 1 tokens):\n'
+    python3 "$out/cluster/smollm2-torchtitan/megatron_reader.py" windows "$out/cluster/smollm2-torchtitan/data.json" 16 1
+fi
+
 step "Serve SmolLM2 over the OpenAI API on a free loopback port, ask one streamed question with curl, stop the server"
 "$vern" serve --model smollm2 --host 127.0.0.1 --port 0 --slots 2 --request-log "$out/serve-requests.jsonl" > "$out/serve.log" 2>&1 &
 serve_pid=$!
