@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "VernacularTrain", targets: ["VernacularTrain"]),
         .library(name: "VernacularServe", targets: ["VernacularServe"]),
         .library(name: "VernacularEval", targets: ["VernacularEval"]),
+        .library(name: "VernacularRelease", targets: ["VernacularRelease"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -120,12 +121,21 @@ let package = Package(
                            "VernacularLangID", "VernacularReport"]
         ),
 
+        // Releases for the Hugging Face Hub: dataset folders with split shards, model folders,
+        // workflow folders, their cards (counts from the run's own records) and the licence check.
+        .target(
+            name: "VernacularRelease",
+            dependencies: ["VernacularCore", "VernacularPack", "VernacularDedup", "VernacularTrain", "VernacularEval",
+                           "VernacularReport", "VernacularModels", .product(name: "Yams", package: "Yams")]
+        ),
+
         .executableTarget(
             name: "vern",
             dependencies: [
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
                 "VernacularReport", "VernacularTrain", "VernacularWeights", "VernacularServe", "VernacularEval",
+                "VernacularRelease",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -154,6 +164,12 @@ let package = Package(
             name: "VernacularEvalTests",
             dependencies: ["VernacularEval", "VernacularModels", "VernacularLangID", "VernacularCore"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VernacularReleaseTests",
+            dependencies: ["VernacularRelease", "VernacularCore", "VernacularTrain", "VernacularModels", "VernacularEngine",
+                           "VernacularTokenizer", "VernacularPack"],
+            exclude: ["Python"]
         ),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),

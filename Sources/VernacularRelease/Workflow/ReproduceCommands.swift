@@ -1,0 +1,39 @@
+import Foundation
+import VernacularTrain
+
+/// The `vern` command lines that redo a run, rebuilt from what the run recorded.
+public enum ReproduceCommands {
+    /// `vern train` with every setting run.json holds, spelt out so a changed default cannot
+    /// change the run. The extended tokenizer is the copy the run keeps in RUN_DIR/tokenizer.
+    public static func train(_ manifest: VernacularTrain.RunManifest, runDirectory: String, output: String) -> [String] {
+        let o = manifest.options
+        var arguments = ["vern", "train", "--model", manifest.baseModel, "--data"] + manifest.data + ["--output", output]
+        arguments += ["--mode", o.mode.rawValue]
+        if manifest.extendedTokenizer { arguments += ["--tokenizer", runDirectory + "/tokenizer"] }
+        arguments += ["--seq-len", String(o.sequenceLength), "--batch-size", String(o.batchSize), "--grad-accum", String(o.gradientAccumulation),
+                      "--lr", "\(o.learningRate)", "--min-lr-ratio", "\(o.minimumLearningRateRatio)"]
+        if let warmup = o.warmupSteps { arguments += ["--warmup-steps", String(warmup)] }
+        if let steps = o.maxSteps { arguments += ["--max-steps", String(steps)] }
+        if let minutes = o.maxMinutes { arguments += ["--max-minutes", "\(minutes)"] }
+        arguments += ["--weight-decay", "\(o.weightDecay)", "--grad-clip", "\(o.gradientClip)", "--seed", String(o.seed)]
+        if let lora = o.lora {
+            arguments += ["--lora-rank", String(lora.rank), "--lora-alpha", "\(lora.alpha)", "--lora-dropout", "\(lora.dropout)",
+                          "--lora-targets", lora.targets.joined(separator: ",")]
+        } else {
+            arguments.append("--full")
+        }
+        arguments.append(o.trainEmbeddings ? "--train-embeddings" : "--no-train-embeddings")
+        if !manifest.evalData.isEmpty { arguments += ["--eval-data"] + manifest.evalData }
+        arguments += ["--eval-every", String(o.evalEvery), "--save-every", String(o.saveEvery)]
+        if !manifest.replay.isEmpty { arguments += ["--replay"] + manifest.replay + ["--replay-ratio", "\(o.replayRatio)"] }
+        return arguments
+    }
+
+    /// One shell line, each argument quoted when the shell would split or expand it.
+    public static func shellLine(_ arguments: [String]) -> String {
+        arguments.map { argument in
+            argument.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=,:+@".contains($0) }) && !argument.isEmpty
+                ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
+    }
+}
