@@ -183,7 +183,11 @@ public enum ModelCard {
         text += "\(Markdown.decimal(curve.seconds / 60, places: 1)) minutes. Training loss (mean over a tenth of the run around each point):\n\n"
         text += Markdown.table(["step", "loss"], curve.points.map { [String($0.step), Markdown.decimal($0.loss)] })
         text += "\nLowest step loss: \(Markdown.decimal(curve.lowestLoss)).\n"
-        if let first = curve.firstEval, let last = curve.lastEval {
+        if let only = curve.lastEval, curve.firstEval?.step == only.step {
+            text += "Held-out loss at step \(only.step): \(Markdown.decimal(only.evalLoss ?? 0))"
+            text += only.evalBitsPerChar.map { " (\(Markdown.decimal($0)) bits per character)" } ?? ""
+            text += ".\n"
+        } else if let first = curve.firstEval, let last = curve.lastEval {
             text += "Held-out loss: \(Markdown.decimal(first.evalLoss ?? 0)) at step \(first.step), \(Markdown.decimal(last.evalLoss ?? 0)) at step \(last.step)"
             if let before = first.evalBitsPerChar, let after = last.evalBitsPerChar {
                 text += " (bits per character \(Markdown.decimal(before)) to \(Markdown.decimal(after)))"

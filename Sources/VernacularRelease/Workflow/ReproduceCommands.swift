@@ -3,13 +3,16 @@ import VernacularTrain
 
 /// The `vern` command lines that redo a run, rebuilt from what the run recorded.
 public enum ReproduceCommands {
+    /// The script's own folder, for files the workflow release carries (`"$here"/training/...`).
+    public static let releaseFolder = "$here"
+
     /// `vern train` with every setting run.json holds, spelt out so a changed default cannot
-    /// change the run. The extended tokenizer is the copy the run keeps in RUN_DIR/tokenizer.
-    public static func train(_ manifest: VernacularTrain.RunManifest, runDirectory: String, output: String) -> [String] {
+    /// change the run. `tokenizer`: where the extended tokenizer is (the workflow release carries a copy).
+    public static func train(_ manifest: VernacularTrain.RunManifest, tokenizer: String, output: String) -> [String] {
         let o = manifest.options
         var arguments = ["vern", "train", "--model", manifest.baseModel, "--data"] + manifest.data + ["--output", output]
         arguments += ["--mode", o.mode.rawValue]
-        if manifest.extendedTokenizer { arguments += ["--tokenizer", runDirectory + "/tokenizer"] }
+        if manifest.extendedTokenizer { arguments += ["--tokenizer", tokenizer] }
         arguments += ["--seq-len", String(o.sequenceLength), "--batch-size", String(o.batchSize), "--grad-accum", String(o.gradientAccumulation),
                       "--lr", "\(o.learningRate)", "--min-lr-ratio", "\(o.minimumLearningRateRatio)"]
         if let warmup = o.warmupSteps { arguments += ["--warmup-steps", String(warmup)] }
@@ -30,9 +33,13 @@ public enum ReproduceCommands {
     }
 
     /// One shell line, each argument quoted when the shell would split or expand it.
+    /// A leading `$here/` stays unquoted so the shell expands it.
     public static func shellLine(_ arguments: [String]) -> String {
         arguments.map { argument in
-            argument.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=,:+@".contains($0) }) && !argument.isEmpty
+            if argument.hasPrefix(releaseFolder + "/") {
+                return "\"\(releaseFolder)\"" + shellLine([String(argument.dropFirst(releaseFolder.count))])
+            }
+            return argument.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=,:+@".contains($0) }) && !argument.isEmpty
                 ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }.joined(separator: " ")
     }

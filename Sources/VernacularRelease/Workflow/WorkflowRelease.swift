@@ -99,8 +99,17 @@ public enum WorkflowRelease {
                 note += "; --max-minutes sizes the schedule from the first step's time, so the step count depends on the machine"
                 note += steps_.map { " (the recorded run took \($0) steps; --max-steps \($0) fixes the count)" } ?? ""
             }
-            steps.append(WorkflowStep(title: "Train", command: ReproduceCommands.train(manifest, runDirectory: trainRun, output: trainRun),
-                                      note: note))
+            var tokenizer = trainRun + "/tokenizer"
+            if manifest.extendedTokenizer {
+                // The run's copy of its extended tokenizer travels with the workflow: the command
+                // that learnt it is not recorded, and its merges depend on the corpus order.
+                for file in ["tokenizer.json", "new_tokens.json"] where FileManager.default.fileExists(atPath: tokenizer + "/" + file) {
+                    try copy(tokenizer + "/" + file, to: "training/tokenizer/" + file)
+                }
+                tokenizer = ReproduceCommands.releaseFolder + "/training/tokenizer"
+            }
+            steps.append(WorkflowStep(title: "Train", command: ReproduceCommands.train(manifest, tokenizer: tokenizer, output: trainRun + "-reproduced"),
+                                      note: note + "; into a new folder beside the recorded run"))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -123,7 +132,7 @@ public enum WorkflowRelease {
         var text = "#!/usr/bin/env bash\n"
         text += "# Redoes the run from the folder it ran in, with vern \(version.version)"
         text += version.describe.map { " (git \($0)" + (version.commit.map { ", commit \($0))" } ?? ")") } ?? ""
-        text += ".\n# Set VERN to the vern binary to use.\nset -euo pipefail\nvern() { \"${VERN:-vern}\" \"$@\"; }\n"
+        text += ".\n# Set VERN to the vern binary to use.\nset -euo pipefail\nhere=$(cd \"$(dirname \"$0\")\" && pwd)\nvern() { \"${VERN:-vern}\" \"$@\"; }\n"
         for step in steps {
             text += "\n# \(step.title)\n"
             if let note = step.note { text += "# \(note)\n" }
