@@ -15,8 +15,8 @@ def dataset(folder):
 
     # all_checks: the card's num_examples and num_bytes must match what datasets reads.
     loaded = load_dataset(folder, verification_mode="all_checks")
-    return {"splits": {name: {"rows": split.num_rows, "ids": split["id"], "columns": split.column_names,
-                              "licenses": sorted(set(split["license"]))} for name, split in loaded.items()}}
+    return {"splits": {name: {"rows": split.num_rows, "ids": list(split["id"]), "columns": split.column_names,
+                              "licenses": sorted(set(list(split["license"])))} for name, split in loaded.items()}}
 
 
 def card(kind, path):
