@@ -62,10 +62,14 @@ public enum ModelCard {
 
     static func standardised(_ path: String) -> String { (path as NSString).standardizingPath }
 
+    /// Figures of `vern eval` that count what was scored rather than score it: in the table, not in model-index.
+    static let countNames: Set<String> = ["chars", "tokens", "bytes", "items"]
+
     static func metadata(_ facts: ModelFacts) -> ModelCardMetadata {
         let results = ownResults(facts).map { task in
             ModelCardMetadata.Result(task: .init(type: "text-generation"), dataset: .init(name: task.task, type: task.task),
-                                     metrics: task.metrics.sorted { $0.key < $1.key }.map { .init(type: $0.key, value: $0.value, name: $0.key) })
+                                     metrics: task.metrics.filter { !countNames.contains($0.key) }.sorted { $0.key < $1.key }
+                                         .map { .init(type: $0.key, value: $0.value, name: $0.key) })
         }
         var datasets: [String]?
         if case .hub(let id)? = facts.dataset { datasets = [id] }
@@ -209,6 +213,9 @@ public enum ModelCard {
         }
         var text = "From `vern eval` (vern \(eval.version), \(eval.created)); every figure is in results.json of the evaluation.\n\n"
         text += Markdown.table(["task", "model", "metric", "value", "items", "shots", "method"], rows)
+        if facts.tokenizerExtension != nil {
+            text += "\nThe tokenizer was extended, so token perplexity is per a different token: compare models by bits per character.\n"
+        }
         return text
     }
 
