@@ -125,7 +125,7 @@ let package = Package(
         // workflow folders, their cards (counts from the run's own records) and the licence check.
         .target(
             name: "VernacularRelease",
-            dependencies: ["VernacularCore", "VernacularPack", "VernacularDedup", "VernacularTrain", "VernacularEval",
+            dependencies: ["VernacularCore", "VernacularPack", "VernacularDedup", "VernacularQuality", "VernacularTrain", "VernacularEval",
                            "VernacularReport", "VernacularModels", .product(name: "Yams", package: "Yams")]
         ),
 

@@ -75,7 +75,7 @@ import VernacularPack
         let facts = try DatasetRelease.write(runFolder: fixture.runFolder, options: Self.options(), to: output)
         let card = try String(contentsOfFile: output + "/README.md", encoding: .utf8)
         let stats = try fixture.stats
-        #expect(stats.stages.map(\.name) == ["langid", "quality", "decontaminate"])
+        #expect(stats.stages.map(\.name) == ["langid", "quality", "pii", "decontaminate"])
         for stage in stats.stages {
             let reasons = stage.dropped.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
             let row = "| \(stage.name) | \(stage.documentsIn) | \(stage.documentsOut) | \(stage.documentsIn - stage.documentsOut) | \(reasons.isEmpty ? "-" : reasons) |"
@@ -84,7 +84,9 @@ import VernacularPack
         #expect(card.contains("\(stats.documentsRead) documents read, \(stats.documentsWritten) kept, \(stats.documentsDropped) dropped"))
         #expect(stats.stages[0].dropped == ["lang_not_kept": 2])
         #expect(stats.stages[1].dropped == ["quality_too_short": 2])
-        #expect(stats.stages[2].dropped == ["benchmark_overlap": 1])
+        #expect(stats.stages[2].counters == ["email": 1])
+        #expect(stats.stages[3].dropped == ["benchmark_overlap": 1])
+        #expect(card.contains("The `pii` stage replaced e-mail addresses with `<EMAIL>`, phone numbers (Hong Kong and international) with `<PHONE>`. Replacements in this run: email 1.\n"))
         for split in facts.splits {
             #expect(card.contains("  - name: \(split.name)\n    num_bytes: \(split.arrowBytes)\n    num_examples: \(split.documents)\n"))
             #expect(card.contains("| \(split.name) | \(split.documents) |"))

@@ -45,6 +45,18 @@ struct MinimumLengthStage: Stage {
     }
 }
 
+/// Stand-in for the pii stage: the one e-mail address of the fixture becomes `<EMAIL>`, counted
+/// under the name the real stage uses.
+struct EmailStage: Stage {
+    let name = "pii"
+    func process(_ document: inout Document, counters: inout StageCounters) throws -> Verdict {
+        guard document.text.contains("ahming@example.com") else { return .keep }
+        document.text = document.text.replacingOccurrences(of: "ahming@example.com", with: "<EMAIL>")
+        counters.add("email")
+        return .keep
+    }
+}
+
 /// Stand-in for the decontaminate stage: drops documents quoting the benchmark question.
 struct OverlapStage: Stage {
     let name = "decontaminate"
@@ -101,6 +113,7 @@ struct ReleaseFixture {
             case 1: text = "Weather: a thunderstorm warning is in force; residents should stay indoors."
             case 2: text = "好呀。"
             case 3: text = "走啦！"
+            case 4: text = "有興趣嘅請電郵 ahming@example.com 搵我，" + Self.sentences[index]
             default: text = "今日去咗旺角行街，" + Self.sentences[index] + Self.sentences[index + 1]
             }
             var bytes: [UInt8] = []
@@ -118,12 +131,14 @@ struct ReleaseFixture {
               - langid:
                   min_share: 0.5
               - quality
+              - pii:
+                  kinds: [email, phone]
               - decontaminate:
                   benchmarks: [eval-sample.jsonl]
 
             """)
         let spec = try PipelineSpec.load(path: pipeline)
-        _ = try ShardRunner(spec: spec, stages: [HanShareStage(), MinimumLengthStage(), OverlapStage(question: Self.question)])
+        _ = try ShardRunner(spec: spec, stages: [HanShareStage(), MinimumLengthStage(), EmailStage(), OverlapStage(question: Self.question)])
             .run(workers: 1, progress: .quiet)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import VernacularCore
+import VernacularQuality
 import Yams
 
 /// The YAML front matter of a dataset card, in the fields and spelling the Hub reads.
@@ -206,11 +207,16 @@ public enum DatasetCard {
     }
 
     static func personalInformation(_ facts: DatasetFacts) -> String {
-        guard let (_, stats) = stage("pii", in: facts) else {
+        guard let (spec, stats) = stage("pii", in: facts) else {
             return "No PII stage ran: the text may hold e-mail addresses, phone numbers and other personal details.\n"
         }
-        var text = "The `pii` stage replaced e-mail addresses, phone numbers (Hong Kong and international), HKID and "
-        text += "payment card numbers with valid check digits, and IP addresses with `<EMAIL>`, `<PHONE>`, `<HKID>`, `<CARD>` and `<IP>`. "
+        // The kinds the stage was set to find (all by default), as PIIConfig reads them.
+        let named = spec.options?["kinds"]?.array().compactMap { $0.string.flatMap(PIIKind.init(rawValue:)) } ?? []
+        let kinds = named.isEmpty ? PIIKind.allCases : named
+        let what: [PIIKind: String] = [.email: "e-mail addresses", .phone: "phone numbers (Hong Kong and international)",
+                                       .hkid: "HKID numbers with valid check digits", .card: "payment card numbers with valid check digits",
+                                       .ip: "IP addresses"]
+        var text = "The `pii` stage replaced " + kinds.map { "\(what[$0]!) with `\($0.placeholder)`" }.joined(separator: ", ") + ". "
         let counters = (stats?.counters ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \(Markdown.count($0.value))" }
         text += counters.isEmpty ? "It found nothing to replace in this run.\n" : "Replacements in this run: \(counters.joined(separator: ", ")).\n"
         text += "Names, addresses and other personal details in free text are not detected.\n"
