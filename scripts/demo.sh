@@ -129,6 +129,7 @@ for card in dataset model; do
 done
 printf '\nSources and stages in the dataset card:\n'
 awk '/^## Sources and licences/,/^## Pipeline/' "$out/release/dataset/README.md" | sed -n '3,8p'
+printf '\n'
 awk '/^## Documents per stage/,/^Stage counters/' "$out/release/dataset/README.md" | sed -n '3,13p'
 printf '\nThe workflow: %s\n' "$(cd "$out/release/workflow" && find . -type f | sort | tr '\n' ' ')"
 if [ -x .build/release-venv/bin/python ]; then

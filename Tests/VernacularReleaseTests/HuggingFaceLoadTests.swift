@@ -4,6 +4,7 @@ import VernacularCore
 import VernacularEngine
 import VernacularModels
 import VernacularPack
+import VernacularTokenizer
 @testable import VernacularEval
 @testable import VernacularRelease
 @testable import VernacularTrain
@@ -61,15 +62,21 @@ struct HuggingFaceLoadTests {
         options.lora = LoRAOptions(rank: 4)
         options.sequenceLength = 256
         options.maxMinutes = 2
-        let parts = try TrainedRun.prepare(base: base, extended: nil, options: options)
+        // The vocabulary grown as `vern tokenizer extend` grows it, so the released embedding has new rows.
+        let extension_ = try VocabularyExtension.learn(base: base.tokenizer, texts: Self.cantonese, add: 40)
+        let tokenizerFolder = folder.file("train/tokenizer")
+        try FileManager.default.createDirectory(atPath: tokenizerFolder, withIntermediateDirectories: true)
+        try extension_.extendedTokenizerJSON(base: try TrainedRun.baseTokenizerJSON(base)).write(to: URL(fileURLWithPath: tokenizerFolder + "/tokenizer.json"))
+        try extension_.mappingJSON().write(to: URL(fileURLWithPath: tokenizerFolder + "/new_tokens.json"))
+        let parts = try TrainedRun.prepare(base: base, extended: try ExtendedTokenizer(folder: tokenizerFolder), options: options)
         let model = parts.model
         model.trainable = try model.trainable.enumerated().map { index, array in
             model.trainableNames[index].hasSuffix("lora_b") ? try randomNormal(array.shape, seed: UInt64(index)) * 0.02 : array
         }
         let export = folder.file("export")
         try HuggingFaceExport.write(weights: model.mergedWeights(), recipe: model.recipe, tokenizer: parts.tokenizer,
-                                    tokenizerJSON: try TrainedRun.baseTokenizerJSON(base), chatTemplate: parts.chatTemplate, to: export)
-        let run = try Self.trainingRun(in: folder, options: options, vocabulary: model.recipe.vocabularySize)
+                                    tokenizerJSON: parts.extended!.tokenizerJSON, chatTemplate: parts.chatTemplate, to: export)
+        let run = try Self.trainingRun(in: folder, options: options, vocabulary: model.recipe.vocabularySize, extended: true)
         let eval = try Self.evaluation(in: folder, model: export)
 
         let release = folder.file("release")
@@ -77,7 +84,8 @@ struct HuggingFaceLoadTests {
                                                                                         dataset: "vernacular/yue-demo"), to: release) { _ in base }
         #expect(facts.files == ["config.json", "generation_config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"])
 
-        let ids = base.tokenizer.encode("佢哋喺度等緊巴士，今日好似遲咗。The bus is late again.", addSpecialTokens: false)
+        let ids = parts.tokenizer.encode("佢哋喺度等緊巴士，今日好似遲咗。The bus is late again.", addSpecialTokens: false)
+        #expect(ids.contains { Int($0) >= base.tokenizer.vocabularySize }, "the text uses none of the new tokens")
         let tokens = try MLXArray(ints: ids, [1, ids.count])
         let ours = try model.network(model.trainable, dropoutSeed: nil).callAsFunction(tokens, cache: nil, lastOnly: false).asFloats()
         let logitsFile = folder.file("numpy-logits.f32")
@@ -94,8 +102,10 @@ struct HuggingFaceLoadTests {
             stride(from: 0, to: logits.count, by: vocabulary).map { start in (start..<(start + vocabulary)).max { logits[$0] < logits[$1] }! - start }
         }
         #expect(argmaxes(ours) == argmaxes(theirs))
-        // The adapters are in the released weights: the base model's logits are far from these.
-        let untrained = try base.model.callAsFunction(tokens, cache: nil, lastOnly: false).asFloats()
+        // The adapters are in the released weights: the grown model without them gives other logits.
+        let untrained = try model.network(model.trainable.enumerated().map { index, array in
+            model.trainableNames[index].hasSuffix("lora_b") ? try zeros(array.shape) : array
+        }, dropoutSeed: nil).callAsFunction(tokens, cache: nil, lastOnly: false).asFloats()
         #expect(zip(untrained, theirs).map { Swift.abs($0 - $1) }.max()! > 0.05)
 
         let card = try PythonEnvironment.check(["card", "model", release + "/README.md"])
@@ -115,18 +125,27 @@ struct HuggingFaceLoadTests {
         #expect(text.contains("20 steps, 40,960 tokens"))
         #expect(text.contains("| 1 | \(Markdown.decimal((Self.loss(1) + Self.loss(2)) / 2)) |"))
         #expect(text.contains("| 20 | \(Markdown.decimal((Self.loss(19) + Self.loss(20)) / 2)) |"))
+        let added = extension_.tokens.count
+        #expect(added > 10)
+        #expect(text.contains("with \(added) tokens learnt on the training corpus (vocabulary 49,152 to \(Markdown.count(49_152 + added)); original ids unchanged)"))
+        #expect(text.contains("compare models by bits per character"))
         #expect(text.contains("Held-out loss: 3.500 at step 10, 3.250 at step 20 (bits per character 5.000 to 4.640)"))
     }
+
+    static let cantonese = [
+        "佢哋喺度等緊巴士，今日好似遲咗。", "我哋今晚去邊度食飯呀？", "佢話聽日唔得閒喎。", "呢間餐廳啲嘢食好好味。",
+        "你食咗飯未呀？", "點解你唔早啲講？", "我啱啱先至收工。", "聽日會唔會落雨呀？", "佢哋喺度等緊你。", "今日好似好熱。",
+    ].flatMap { Array(repeating: $0, count: 4) }
 
     static func loss(_ step: Int) -> Double { 4 - Double(step) * 0.05 + (step % 2 == 0 ? 0.02 : 0) }
 
     /// A `vern train` run folder as the trainer leaves it: run.json and metrics.jsonl.
-    static func trainingRun(in folder: TestFolder, options: TrainingOptions, vocabulary: Int) throws -> String {
+    static func trainingRun(in folder: TestFolder, options: TrainingOptions, vocabulary: Int, extended: Bool) throws -> String {
         let run = folder.file("train")
         try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
         let manifest = VernacularTrain.RunManifest(
             baseModel: "smollm2", baseModelPath: InstalledSmolLM2.path, architecture: "llama", vocabularySize: vocabulary,
-            extendedTokenizer: false, options: options, data: ["demo-out/dedup/shard-*.jsonl.zst"], dataFingerprint: "656-d73bb5837bbd25db",
+            extendedTokenizer: extended, options: options, data: ["demo-out/dedup/shard-*.jsonl.zst"], dataFingerprint: "656-d73bb5837bbd25db",
             replay: [], replayFingerprint: nil, evalData: ["demo-out/heldout/yue-eval.jsonl"])
         try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: run + "/run.json"))
         let log = try MetricsLog(runDirectory: run, keepingThrough: 0)
