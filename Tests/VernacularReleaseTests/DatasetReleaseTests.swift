@@ -184,6 +184,8 @@ import VernacularPack
         } catch {
             #expect("\(error)".contains(shard.replacingOccurrences(of: ".zst", with: "") + ":2"), "\(error)")
         }
+        #expect(!FileManager.default.fileExists(atPath: output + ".partial"), "a failed release left its temporary folder")
+        #expect(!FileManager.default.fileExists(atPath: output))
         #expect(throws: ReleaseError.self) { try ShardFormat(parsing: "parquet") }
         #expect(try ShardFormat(parsing: "jsonl.zst") == .jsonlZstd)
     }

@@ -77,48 +77,45 @@ public enum DatasetRelease {
         let dedup = try options.dedupFolder.map { try DedupFolder(path: $0, summaryPath: options.dedupSummary) }
         let inputFiles = dedup?.documentFiles ?? run.documentFiles
 
-        let temporary = output + ".partial"
-        FileSystem.remove(temporary)
-        try FileSystem.makeDirectory(temporary + "/data")
-        let writers = DatasetSplit.allCases.map {
-            SplitShardWriter(split: hubSplitNames[$0]!, folder: temporary + "/data", format: options.format,
-                             rowsPerShard: options.rowsPerShard)
-        }
-        for file in inputFiles {
-            try DocumentReading.forEach(path: file) { document in
-                guard let index = catalog.sourceIndex(ofDocument: document.id) else {
-                    throw ReleaseError(path: file, message: "document '\(document.id)' is in none of the run's input files: is this folder the output of this run?")
+        return try ReleaseFolder.build(output) { temporary in
+            try FileSystem.makeDirectory(temporary + "/data")
+            let writers = DatasetSplit.allCases.map {
+                SplitShardWriter(split: hubSplitNames[$0]!, folder: temporary + "/data", format: options.format,
+                                 rowsPerShard: options.rowsPerShard)
+            }
+            for file in inputFiles {
+                try DocumentReading.forEach(path: file) { document in
+                    guard let index = catalog.sourceIndex(ofDocument: document.id) else {
+                        throw ReleaseError(path: file, message: "document '\(document.id)' is in none of the run's input files: is this folder the output of this run?")
+                    }
+                    catalog.countReleased(sourceIndex: index)
+                    // The Hub's id when vern knows the licence ("CC BY 4.0" becomes cc-by-4.0), as written otherwise.
+                    let licence = catalog.sources[index].licence.map { Licence($0)?.id ?? $0 }
+                    let row = DatasetRow(id: document.id, text: document.text, source: document.source, license: licence,
+                                         meta: document.meta)
+                    let split = options.splits.split(forDocumentID: document.id)
+                    try writers[DatasetSplit.allCases.firstIndex(of: split)!].write(row)
                 }
-                catalog.countReleased(sourceIndex: index)
-                // The Hub's id when vern knows the licence ("CC BY 4.0" becomes cc-by-4.0), as written otherwise.
-                let licence = catalog.sources[index].licence.map { Licence($0)?.id ?? $0 }
-                let row = DatasetRow(id: document.id, text: document.text, source: document.source, license: licence,
-                                     meta: document.meta)
-                let split = options.splits.split(forDocumentID: document.id)
-                try writers[DatasetSplit.allCases.firstIndex(of: split)!].write(row)
             }
-        }
-        var splits: [ReleasedSplit] = []
-        for writer in writers {
-            let files = try writer.finish()
-            if writer.rows > 0 {
-                splits.append(ReleasedSplit(name: writer.split, documents: writer.rows, characters: writer.characters, arrowBytes: writer.arrowBytes,
-                                            files: files.map { "data/" + $0 }))
+            var splits: [ReleasedSplit] = []
+            for writer in writers {
+                let files = try writer.finish()
+                if writer.rows > 0 {
+                    splits.append(ReleasedSplit(name: writer.split, documents: writer.rows, characters: writer.characters, arrowBytes: writer.arrowBytes,
+                                                files: files.map { "data/" + $0 }))
+                }
             }
+            let released = splits.reduce(0) { $0 + $1.documents }
+            let expected = run.stats.documentsWritten - (dedup?.removed ?? 0)
+            guard released == expected else {
+                let what = dedup.map { "\(run.stats.documentsWritten) kept by the run less \($0.removed) removed by dedup (\($0.path)/removed.jsonl)" }
+                    ?? "the run's \(run.stats.documentsWritten) (stats.json documents_written)"
+                throw ReleaseError(path: dedup?.path ?? runFolder, message: "found \(released) documents, expected \(what)")
+            }
+            let facts = DatasetFacts(options: options, run: run, dedup: dedup, sources: catalog.sources,
+                                     licenceProblems: problems, splits: splits)
+            try Data(DatasetCard.render(facts).utf8).write(to: URL(fileURLWithPath: temporary + "/README.md"))
+            return facts
         }
-        let released = splits.reduce(0) { $0 + $1.documents }
-        let expected = run.stats.documentsWritten - (dedup?.removed ?? 0)
-        guard released == expected else {
-            FileSystem.remove(temporary)
-            let what = dedup.map { "\(run.stats.documentsWritten) kept by the run less \($0.removed) removed by dedup (\($0.path)/removed.jsonl)" }
-                ?? "the run's \(run.stats.documentsWritten) (stats.json documents_written)"
-            throw ReleaseError(path: dedup?.path ?? runFolder, message: "found \(released) documents, expected \(what)")
-        }
-        let facts = DatasetFacts(options: options, run: run, dedup: dedup, sources: catalog.sources,
-                                 licenceProblems: problems, splits: splits)
-        try Data(DatasetCard.render(facts).utf8).write(to: URL(fileURLWithPath: temporary + "/README.md"))
-        FileSystem.remove(output)
-        try FileSystem.rename(temporary, to: output)
-        return facts
     }
 }

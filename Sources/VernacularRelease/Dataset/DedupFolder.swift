@@ -28,7 +28,7 @@ public struct DedupFolder: Sendable {
             throw ReleaseError(path: path, message: "not a `vern dedup` output folder: removed.jsonl is missing")
         }
         var byStage: [String: Int] = [:]
-        var kept = Set<String>()
+        var originals = Set<String>()
         var count = 0
         let reader = LineReader(source: try FileByteSource.open(path: removedPath), path: removedPath)
         while let entry = try reader.nextLine({ bytes -> JSONObject? in
@@ -43,12 +43,12 @@ public struct DedupFolder: Sendable {
                 throw ReleaseError(path: removedPath, record: reader.lineNumber, message: "expected string fields 'id' and 'duplicate_of'")
             }
             byStage[entry["stage"]?.stringValue ?? "dedup", default: 0] += 1
-            kept.insert(original)
+            originals.insert(original)
             count += 1
         }
         removedByStage = byStage
         removed = count
-        clusters = kept.count
+        clusters = originals.count
         let summaryFile = summaryPath ?? (FileManager.default.fileExists(atPath: path + "/summary.json") ? path + "/summary.json" : nil)
         summary = try summaryFile.map { try PipelineRunFolder.decode(DedupSummary.self, from: $0) }
     }

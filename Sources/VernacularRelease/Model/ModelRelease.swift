@@ -96,41 +96,37 @@ public enum ModelRelease {
         do { manifest = try VernacularTrain.RunManifest.read(runDirectory: trainRun) } catch {
             throw ReleaseError(path: trainRun, message: "\(error)")
         }
-        let temporary = output + ".partial"
-        FileSystem.remove(temporary)
-        if isRun {
-            let (parts, _) = try TrainedRun.open(trainRun, loadBase: loadBase)
-            let tokenizerJSON = try parts.extended?.tokenizerJSON ?? TrainedRun.baseTokenizerJSON(parts.base)
-            try HuggingFaceExport.write(weights: parts.model.mergedWeights(), recipe: parts.model.recipe, tokenizer: parts.tokenizer,
-                                        tokenizerJSON: tokenizerJSON, chatTemplate: parts.chatTemplate, to: temporary)
-        } else {
-            try FileSystem.makeDirectory(temporary)
-            for file in exportFiles {
-                let from = source + "/" + file
-                guard FileManager.default.fileExists(atPath: from) else {
-                    throw ReleaseError(path: source, message: "not a `vern export --format hf` folder: \(file) is missing")
+        return try ReleaseFolder.build(output) { temporary in
+            if isRun {
+                let (parts, _) = try TrainedRun.open(trainRun, loadBase: loadBase)
+                let tokenizerJSON = try parts.extended?.tokenizerJSON ?? TrainedRun.baseTokenizerJSON(parts.base)
+                try HuggingFaceExport.write(weights: parts.model.mergedWeights(), recipe: parts.model.recipe, tokenizer: parts.tokenizer,
+                                            tokenizerJSON: tokenizerJSON, chatTemplate: parts.chatTemplate, to: temporary)
+            } else {
+                for file in exportFiles {
+                    let from = source + "/" + file
+                    guard FileManager.default.fileExists(atPath: from) else {
+                        throw ReleaseError(path: source, message: "not a `vern export --format hf` folder: \(file) is missing")
+                    }
+                    try FileManager.default.copyItem(atPath: from, toPath: temporary + "/" + file)
                 }
-                try FileManager.default.copyItem(atPath: from, toPath: temporary + "/" + file)
             }
-        }
-        if let gguf = options.gguf {
-            guard FileManager.default.fileExists(atPath: gguf) else { throw ReleaseError(path: gguf, message: "no such GGUF file") }
-            // The magic number, so a mistyped path does not ship some other file as the model.
-            let magic = FileHandle(forReadingAtPath: gguf).flatMap { handle in defer { try? handle.close() }; return try? handle.read(upToCount: 4) }
-            guard magic == Data("GGUF".utf8) else {
-                FileSystem.remove(temporary)
-                throw ReleaseError(path: gguf, message: "not a GGUF file (it does not start with the GGUF magic number)")
+            if let gguf = options.gguf {
+                guard FileManager.default.fileExists(atPath: gguf) else { throw ReleaseError(path: gguf, message: "no such GGUF file") }
+                // The magic number, so a mistyped path does not ship some other file as the model.
+                let magic = FileHandle(forReadingAtPath: gguf).flatMap { handle in defer { try? handle.close() }; return try? handle.read(upToCount: 4) }
+                guard magic == Data("GGUF".utf8) else {
+                    throw ReleaseError(path: gguf, message: "not a GGUF file (it does not start with the GGUF magic number)")
+                }
+                try FileManager.default.copyItem(atPath: gguf, toPath: temporary + "/" + (gguf as NSString).lastPathComponent)
             }
-            try FileManager.default.copyItem(atPath: gguf, toPath: temporary + "/" + (gguf as NSString).lastPathComponent)
+            var options = options
+            options.sourceFolder = source
+            let facts = try gather(options: options, trainRun: trainRun, manifest: manifest,
+                                   files: (try FileManager.default.contentsOfDirectory(atPath: temporary)).sorted())
+            try Data(ModelCard.render(facts).utf8).write(to: URL(fileURLWithPath: temporary + "/README.md"))
+            return facts
         }
-        var options = options
-        options.sourceFolder = source
-        let facts = try gather(options: options, trainRun: trainRun, manifest: manifest,
-                               files: (try FileManager.default.contentsOfDirectory(atPath: temporary)).sorted())
-        try Data(ModelCard.render(facts).utf8).write(to: URL(fileURLWithPath: temporary + "/README.md"))
-        FileSystem.remove(output)
-        try FileSystem.rename(temporary, to: output)
-        return facts
     }
 
     static func gather(options: ModelReleaseOptions, trainRun: String, manifest: VernacularTrain.RunManifest,
