@@ -97,6 +97,8 @@ import VernacularPack
         #expect(card.contains("| \(fixture.folder.file("wiki")) | cc-by-sa-4.0 | ingest-report.json | 6 | 6 | 5 |"))
         #expect(card.contains("`eval-sample.jsonl`. 1 document(s) dropped for overlap."))
         #expect(card.contains("No deduplication ran"))
+        #expect(card.contains("- \(fixture.folder.file("wiki")): `vern ingest jsonl in.jsonl --output \(fixture.folder.file("wiki")) --license cc-by-sa-4.0`\n"))
+        #expect(card.contains("Written by `vern release dataset` (vern 0.1.0) from the run folder"))
     }
 
     @Test func licenceConflictsStopTheReleaseNamingEachSource() throws {

@@ -84,7 +84,7 @@ public enum DatasetCard {
         var text = "\(Markdown.count(facts.documents)) documents (\(Markdown.count(characters)) characters) from "
         text += "\(facts.sources.count) source(s), the documents that the pipeline `\(facts.run.manifest.pipelineFile)` kept"
         text += facts.dedup == nil ? "" : " and that near-duplicate removal left"
-        text += ". Written by `vern release dataset` (vern \(VernacularVersion.current)) from the run folder "
+        text += ". Written by `vern release dataset` (\(facts.options.version.label)) from the run folder "
         text += "`\(facts.run.path)`, finished \(facts.run.manifest.finished).\n"
         if !facts.licenceProblems.isEmpty {
             text += "\n> **Licence conflicts were overridden** (`--allow-licence-conflicts`): see Sources and licences before using this data.\n"
@@ -133,6 +133,11 @@ public enum DatasetCard {
              source.documentsIngested.map(Markdown.count) ?? "-", Markdown.count(source.documentsRead),
              Markdown.count(source.documentsReleased)]
         })
+        let commands = facts.sources.compactMap { source in source.ingestCommand.map { (source.name, $0) } }
+        if !commands.isEmpty {
+            text += "\nHow the sources were read (the commands ingest-report.json records):\n\n"
+            text += commands.map { "- \($0.0): `\(ReproduceCommands.shellLine($0.1))`\n" }.joined()
+        }
         text += "\nThe release is licensed \(facts.options.licence.id); each row's `license` field names its source's licence.\n"
         if !facts.licenceProblems.isEmpty {
             text += "\nConflicts found by the licence check and overridden:\n\n"

@@ -89,7 +89,7 @@ public enum ModelCard {
         text += "(\(options.mode == .pretrain ? "continued pretraining" : "supervised fine-tuning"), \(method)"
         text += options.trainEmbeddings ? ", embeddings trained" : ""
         text += "). The folder loads as a \(facts.manifest.architecture) model in transformers (`AutoModelForCausalLM.from_pretrained`), "
-        text += "mlx-lm and `vern generate --model`. Written by `vern release model` (vern \(VernacularVersion.current)).\n"
+        text += "mlx-lm and `vern generate --model`. Written by `vern release model` (\(facts.options.version.label)).\n"
         return text
     }
 

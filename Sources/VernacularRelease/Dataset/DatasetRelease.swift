@@ -20,6 +20,8 @@ public struct DatasetReleaseOptions: Sendable {
     /// Release even when sources' licences conflict or are missing (the card lists them).
     public var allowLicenceConflicts: Bool
     public var rowsPerShard: Int
+    /// The vern writing the release, named on the card.
+    public var version = SourceVersion()
 
     public init(name: String, licence: Licence, format: ShardFormat = .jsonlGzip, splits: SplitWeights = SplitWeights(),
                 dedupFolder: String? = nil, dedupSummary: String? = nil, sourceLicences: [String: String] = [:],

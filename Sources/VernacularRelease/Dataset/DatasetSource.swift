@@ -22,6 +22,8 @@ public struct DatasetSource: Sendable, Equatable {
     public var licenceOrigin: LicenceOrigin?
     /// Documents ingest wrote, from ingest-report.json.
     public var documentsIngested: Int?
+    /// The `vern ingest` command that wrote the folder, as ingest-report.json records it.
+    public var ingestCommand: [String]?
     /// Documents of this source in the run's input files.
     public var documentsRead = 0
     /// Documents of this source in the release.
@@ -41,6 +43,7 @@ public struct DatasetSource: Sendable, Equatable {
 struct IngestReportFacts: Decodable {
     var documents: Int?
     var license: String?
+    var command: [String]?
 }
 
 /// Finds the sources of a run from its manifest's input files and tells which source each
@@ -72,6 +75,7 @@ public struct SourceCatalog: Sendable {
                 if fromIngest {
                     let facts = try PipelineRunFolder.decode(IngestReportFacts.self, from: report)
                     source.documentsIngested = facts.documents
+                    source.ingestCommand = facts.command
                     if let licence = facts.license { source.licence = licence; source.licenceOrigin = .ingestReport }
                 }
                 index = sources.count

@@ -24,6 +24,8 @@ public struct ModelReleaseOptions: Sendable {
     /// `vern tokenizer stats --output` rows (fertility.json) for the before/after table.
     public var fertility: String?
     public var language = "yue"
+    /// The vern writing the release, named on the card.
+    public var version = SourceVersion()
     /// The folder the release was made from (set by `write`), to find its own evaluation rows.
     public var sourceFolder: String?
 

@@ -18,6 +18,9 @@ public struct SourceVersion: Sendable, Equatable, Codable {
         self.checkout = checkout
     }
 
+    /// "vern 0.1.0, git 3c50de4" for cards; the version alone when no checkout was found.
+    public var label: String { "vern \(version)" + (describe.map { ", git \($0)" } ?? "") }
+
     /// Looks for the git checkout holding `executable` (`.build/release/vern` sits inside it),
     /// walking up a few folders. No checkout, or no git, leaves commit and describe nil.
     public static func detect(executable: String = CommandLine.arguments[0]) -> SourceVersion {

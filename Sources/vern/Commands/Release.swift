@@ -87,10 +87,11 @@ struct ReleaseDataset: AsyncParsableCommand {
             let (source, id) = (String(entry[..<entry.lastIndex(of: "=")!]), String(entry[entry.index(after: entry.lastIndex(of: "=")!)...]))
             overrides[source] = id
         }
-        let options = DatasetReleaseOptions(
+        var options = DatasetReleaseOptions(
             name: name ?? (output as NSString).lastPathComponent, licence: Licence(license)!, format: try ShardFormat(parsing: format),
             splits: try SplitWeights(parsing: split), dedupFolder: dedup, dedupSummary: dedupSummary, sourceLicences: overrides,
             allowLicenceConflicts: allowLicenceConflicts, rowsPerShard: documentsPerShard)
+        options.version = SourceVersion.detect()
         let facts = try DatasetRelease.write(runFolder: runDirectory, options: options, to: output)
         let splits = facts.splits.map { "\($0.name) \($0.documents)" }.joined(separator: ", ")
         print("wrote \(output): \(facts.documents) documents (\(splits)) from \(facts.sources.count) source(s), licence \(options.licence.id)")
@@ -126,9 +127,10 @@ struct ReleaseModel: AsyncParsableCommand {
 
     func run() async throws {
         EngineProcess.prepare()
-        let options = ModelReleaseOptions(
+        var options = ModelReleaseOptions(
             name: name ?? (output as NSString).lastPathComponent, licence: license, baseModelLicence: baseModelLicense,
             trainRun: train, evalFolder: eval, dataset: dataset, gguf: gguf, fertility: fertility)
+        options.version = SourceVersion.detect()
         let facts = try ModelRelease.write(source: source, options: options, to: output) {
             try ModelLoader.load(path: $0, options: ModelLoadOptions(quantizeForDecoding: false))
         }
