@@ -63,7 +63,7 @@ struct ReleaseDataset: AsyncParsableCommand {
     var dedup: String?
     @Option(help: ArgumentHelp("The saved `vern dedup ... --json` summary (default: DEDUP/summary.json when present).", valueName: "file"))
     var dedupSummary: String?
-    @Option(help: ArgumentHelp("A licence for a source that recorded none: SOURCE=ID, SOURCE as the card's source column names it or its last path component (repeatable).",
+    @Option(help: ArgumentHelp("A source's licence, given here (over any it recorded): SOURCE=ID, SOURCE as the card's source column names it or its last path component (repeatable).",
                                valueName: "source=id"))
     var sourceLicense: [String] = []
     @Flag(help: "Release even when sources' licences conflict with --license or are missing (the card lists them).")
@@ -79,6 +79,12 @@ struct ReleaseDataset: AsyncParsableCommand {
             throw ValidationError("--source-license '\(entry)' must be SOURCE=ID")
         }
         guard documentsPerShard > 0 else { throw ValidationError("--documents-per-shard must be at least 1") }
+        do {
+            _ = try ShardFormat(parsing: format)
+            _ = try SplitWeights(parsing: split)
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     func run() async throws {
