@@ -20,7 +20,7 @@ public struct WorkflowReleaseOptions: Sendable {
 }
 
 /// One step of the workflow: what it does and the command that does it.
-public struct WorkflowStep: Sendable, Equatable {
+public struct ReproduceStep: Sendable, Equatable {
     public let title: String
     public let command: [String]
     /// Said beside the command: where it came from, what cannot be reproduced exactly.
@@ -30,7 +30,7 @@ public struct WorkflowStep: Sendable, Equatable {
 /// What the workflow folder holds, for the card and the caller.
 public struct WorkflowFacts: Sendable {
     public let options: WorkflowReleaseOptions
-    public let steps: [WorkflowStep]
+    public let steps: [ReproduceStep]
     /// Files written, relative to the folder.
     public let files: [String]
 }
@@ -56,7 +56,7 @@ public enum WorkflowRelease {
                 files.append(relative)
             }
 
-            var steps: [WorkflowStep] = []
+            var steps: [ReproduceStep] = []
             // Ingest: each source folder's report, and the command it recorded.
             var seen = Set<String>()
             for input in run.manifest.inputs {
@@ -65,7 +65,7 @@ public enum WorkflowRelease {
                 guard FileManager.default.fileExists(atPath: report), seen.insert(folder).inserted else { continue }
                 try copy(report, to: "ingest/\(relativeName(folder))/ingest-report.json")
                 let recorded = try PipelineRunFolder.decode(IngestCommand.self, from: report).command
-                steps.append(WorkflowStep(title: "Ingest \(folder)", command: recorded ?? ["vern", "ingest", "KIND", "INPUTS", "--output", folder],
+                steps.append(ReproduceStep(title: "Ingest \(folder)", command: recorded ?? ["vern", "ingest", "KIND", "INPUTS", "--output", folder],
                                           note: recorded == nil ? "ingest-report.json records no command (written before vern recorded it): fill in the kind and inputs" : nil))
             }
             // The pipeline as it was, and the language packs its stages name.
@@ -76,12 +76,12 @@ public enum WorkflowRelease {
                       !files.contains("pipeline/" + relativeName(pack)) else { continue }
                 try copy(pack, to: "pipeline/" + relativeName(pack))
             }
-            steps.append(WorkflowStep(title: "Run the pipeline", command: ["vern", "run", run.manifest.pipelineFile],
+            steps.append(ReproduceStep(title: "Run the pipeline", command: ["vern", "run", run.manifest.pipelineFile],
                                       note: "pipeline/\(pipelineName) is the file as the run read it (config hash \(run.manifest.configHash)); its paths are relative to where it lies"))
             if let dedup = options.dedupFolder {
                 let folder = try DedupFolder(path: dedup)
                 let stage = folder.summary?.stage ?? folder.removedByStage.keys.sorted().first ?? "near"
-                steps.append(WorkflowStep(title: "Deduplicate the kept documents",
+                steps.append(ReproduceStep(title: "Deduplicate the kept documents",
                                           command: ["vern", "dedup", stage, "--input", run.path + "/" + ShardProcessor.documentsFolder, "--output", dedup],
                                           note: "with the default settings; \(folder.removed) documents removed in the recorded run"))
             }
@@ -106,7 +106,7 @@ public enum WorkflowRelease {
                     }
                     tokenizer = ReproduceCommands.releaseFolder + "/training/tokenizer"
                 }
-                steps.append(WorkflowStep(title: "Train", command: ReproduceCommands.train(manifest, tokenizer: tokenizer, output: trainRun + "-reproduced"),
+                steps.append(ReproduceStep(title: "Train", command: ReproduceCommands.train(manifest, tokenizer: tokenizer, output: trainRun + "-reproduced"),
                                           note: note + "; into a new folder beside the recorded run"))
             }
             let encoder = JSONEncoder()
@@ -125,7 +125,7 @@ public enum WorkflowRelease {
         path.split(separator: "/").filter { $0 != ".." && $0 != "." }.joined(separator: "/")
     }
 
-    static func script(steps: [WorkflowStep], version: SourceVersion) -> String {
+    static func script(steps: [ReproduceStep], version: SourceVersion) -> String {
         var text = "#!/usr/bin/env bash\n"
         text += "# Redoes the run from the folder it ran in, with vern \(version.version)"
         text += version.describe.map { " (git \($0)" + (version.commit.map { ", commit \($0))" } ?? ")") } ?? ""
