@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "VernacularSynth", targets: ["VernacularSynth"]),
         .library(name: "VernacularWorkflow", targets: ["VernacularWorkflow"]),
         .library(name: "VernacularCluster", targets: ["VernacularCluster"]),
+        .library(name: "VernacularRelease", targets: ["VernacularRelease"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -143,6 +144,13 @@ let package = Package(
             name: "VernacularCluster",
             dependencies: ["VernacularCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Releases for the Hugging Face Hub: dataset folders with split shards, model folders,
+        // workflow folders, their cards (counts from the run's own records) and the licence check.
+        .target(
+            name: "VernacularRelease",
+            dependencies: ["VernacularCore", "VernacularPack", "VernacularDedup", "VernacularQuality", "VernacularTrain", "VernacularEval",
+                           "VernacularReport", "VernacularModels", .product(name: "Yams", package: "Yams")]
+        ),
 
         .executableTarget(
             name: "vern",
@@ -150,7 +158,7 @@ let package = Package(
                 "VernacularCore", "VernacularText", "VernacularIngest", "VernacularEngine", "VernacularModels",
                 "VernacularLangID", "VernacularDedup", "VernacularQuality", "VernacularPack", "VernacularTokenizer",
                 "VernacularReport", "VernacularTrain", "VernacularWeights", "VernacularServe", "VernacularEval",
-                "VernacularSynth", "VernacularWorkflow", "VernacularCluster",
+                "VernacularSynth", "VernacularWorkflow", "VernacularCluster", "VernacularRelease",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -191,6 +199,12 @@ let package = Package(
             dependencies: ["VernacularCluster", "VernacularPack", "VernacularTokenizer", "VernacularCore",
                            .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VernacularReleaseTests",
+            dependencies: ["VernacularRelease", "VernacularCore", "VernacularTrain", "VernacularModels", "VernacularEngine",
+                           "VernacularTokenizer", "VernacularPack"],
+            exclude: ["Python"]
         ),
         .testTarget(name: "VernacularReportTests", dependencies: ["VernacularReport", "VernacularCore"]),
         .testTarget(name: "VernTests", dependencies: ["VernacularCore", "VernacularTrain", "VernacularModels", "VernacularPack", "VernacularEngine"]),

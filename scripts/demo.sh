@@ -15,7 +15,9 @@ step "Ingest HKCanCor (pycantonese, CC BY 4.0): CHAT transcripts to dialogue doc
 step "Ingest a MediaWiki dump (demo/samples: a short zh-yue style dump written for the demo), bzip2-compressed"
 mkdir -p "$out/samples"
 bzip2 -c demo/samples/zh_yuewiki-sample.xml > "$out/samples/zh_yuewiki-sample.xml.bz2"
-"$vern" ingest wiki "$out/samples/zh_yuewiki-sample.xml.bz2" --output "$out/wiki" --compression none
+# Recorded as CC BY-SA 4.0, the licence of the zh-yue Wikipedia text this sample stands in for
+# (ingest-report.json keeps it for the release's licence check).
+"$vern" ingest wiki "$out/samples/zh_yuewiki-sample.xml.bz2" --output "$out/wiki" --compression none --license cc-by-sa-4.0
 printf 'First article (infobox fields, text, table rows with tab-separated cells):\n'
 head -n 1 "$out/wiki/shard-00000.jsonl" | cut -c 1-400
 
@@ -127,6 +129,49 @@ step "Cluster training: plan the trained SmolLM2 on 8 H100s and a 7B-class Llama
 if python3 -c 'import numpy' 2>/dev/null; then
     printf 'The torchtitan bundle'"'"'s dataset adapter reads our shards (first window of 16 + 1 tokens):\n'
     python3 "$out/cluster/smollm2-torchtitan/megatron_reader.py" windows "$out/cluster/smollm2-torchtitan/data.json" 16 1
+fi
+
+step "Release for the Hugging Face Hub: the deduplicated corpus as a dataset, the exported model, the workflow, each with its card"
+# The licence check first: the wiki sample is CC BY-SA, and the subtitles and mixed samples
+# recorded no licence, so a CC BY 4.0 release stops.
+if "$vern" release dataset "$out/run" --dedup "$out/dedup" --dedup-summary "$out/dedup-summary.json" --license cc-by-4.0 \
+    --output "$out/release/dataset" 2> "$out/release-refused.txt"; then
+    echo "the licence check let a CC BY 4.0 release through" >&2; exit 1
+fi
+sed 's/^/  /' "$out/release-refused.txt"
+printf '(refused, as it should be)\n\n'
+# CC BY-SA 4.0 carries all of them. The subtitles and the mixed samples were written for this
+# demo; the demo declares them CC BY 4.0. Splits 90/5/5 so this small corpus has all three.
+"$vern" release dataset "$out/run" --dedup "$out/dedup" --dedup-summary "$out/dedup-summary.json" --license cc-by-sa-4.0 \
+    --source-license subtitles=cc-by-4.0 --source-license mixed-sources.jsonl=cc-by-4.0 --split 90/5/5 \
+    --name "Vernacular demo Cantonese corpus" --output "$out/release/dataset" --push vernacular/yue-demo
+eval_options=()
+if [ -d "$out/train/eval" ]; then eval_options=(--eval "$out/train/eval"); fi
+"$vern" release model "$out/export" --train "$out/train" --dataset "$out/release/dataset" --fertility "$out/run/fertility.json" \
+    "${eval_options[@]}" --name "SmolLM2-135M Cantonese (vern demo)" --output "$out/release/model"
+"$vern" release workflow "$out/run" --dedup "$out/dedup" --train "$out/train" --name "Vernacular demo workflow" --output "$out/release/workflow"
+for card in dataset model; do
+    printf '\n%s/release/%s/README.md, metadata and first lines:\n' "$out" "$card"
+    awk 'NR == 1 { print; next } /^---$/ { print; exit } /^dataset_info:/ { skip = 1 } !skip' "$out/release/$card/README.md"
+    awk '/^# / { show = 1 } show' "$out/release/$card/README.md" | sed -n '1,3p' | cut -c 1-300
+done
+printf '\nSources and stages in the dataset card:\n'
+awk '/^## Sources and licences/,/^## Pipeline/' "$out/release/dataset/README.md" | sed -n '3,8p'
+printf '\n'
+awk '/^## Documents per stage/,/^Stage counters/' "$out/release/dataset/README.md" | sed -n '3,13p'
+printf '\nThe workflow: %s\n' "$(cd "$out/release/workflow" && find . -type f | sort | tr '\n' ' ')"
+if [ -x .build/release-venv/bin/python ]; then
+    printf '\nRead back with the Hugging Face libraries (the test environment make test builds):\n'
+    .build/release-venv/bin/python - "$out/release" <<'PYTHON' 2>&1 | grep -v '^Generating\|it/s'
+import sys
+from datasets import load_dataset
+from huggingface_hub import DatasetCard, ModelCard
+folder = sys.argv[1]
+dataset = load_dataset(folder + "/dataset", verification_mode="all_checks")
+print("load_dataset:", {name: split.num_rows for name, split in dataset.items()})
+print("DatasetCard:", DatasetCard.load(folder + "/dataset/README.md").data.license,
+      "| ModelCard:", ModelCard.load(folder + "/model/README.md").data.base_model)
+PYTHON
 fi
 
 step "Serve SmolLM2 over the OpenAI API on a free loopback port, ask one streamed question with curl, stop the server"

@@ -10,7 +10,7 @@ struct Vern: AsyncParsableCommand {
             Init.self, Run.self, Status.self, Ingest.self, LangID.self, Dedup.self,
             Doctor.self, Generate.self, Chat.self, Perplexity.self,
             PII.self, Pack.self, TokenizerCommand.self,
-            LM.self, Report.self, Train.self, Export.self, Serve.self, Eval.self, Synth.self, Cluster.self,
+            LM.self, Report.self, Train.self, Export.self, Serve.self, Eval.self, Synth.self, Cluster.self, Release.self,
         ]
     )
 }

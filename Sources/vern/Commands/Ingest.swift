@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VernacularCore
 import VernacularIngest
+import VernacularRelease
 
 extension ErrorPolicy: ExpressibleByArgument {}
 extension TextEncoding: ExpressibleByArgument {}
@@ -84,6 +85,9 @@ extension Vern {
         @Flag(help: "dictionary: write only example sentences, not entries.")
         var examplesOnly = false
 
+        @Option(help: "The sources' licence as a Hub id (cc-by-4.0, cc-by-sa-4.0, cc0-1.0, ...), recorded in ingest-report.json for `vern release dataset`'s licence check.")
+        var license: String?
+
         @OptionGroup var outputOptions: OutputOptions
 
         func validate() throws {
@@ -93,6 +97,9 @@ extension Vern {
             guard gapSeconds >= 0 else { throw ValidationError("--gap-seconds must not be negative") }
             if let delimiter, delimiter != "\\t", delimiter.count != 1 || !delimiter.first!.isASCII {
                 throw ValidationError("--delimiter must be one ASCII character (or \\t)")
+            }
+            if let license, Licence(license) == nil {
+                throw ValidationError("--license '\(license)' is not a licence id vern knows: \(Licence.known.keys.sorted().joined(separator: ", "))")
             }
             guard Compression.allCases.map(\.rawValue).contains(compression) else {
                 throw ValidationError("--compression must be zst, gz or none")
@@ -151,8 +158,12 @@ extension Vern {
                                                  documentsPerShard: documentsPerShard)
             let report = try IngestRun(reader: makeReader(), policy: onError).run(inputs: inputs, writer: writer)
             try writer.finish()
+            var object = report.jsonObject()
+            // Provenance for releases: the licence given, and the command that made these shards.
+            if let license { object["license"] = .string(Licence(license)!.id) }
+            object["command"] = .array((["vern"] + CommandLine.arguments.dropFirst()).map { .string($0) })
             var json: [UInt8] = []
-            JSONWriter.append(report.jsonObject(), to: &json)
+            JSONWriter.append(object, to: &json)
             json.append(UInt8(ascii: "\n"))
             try Data(json).write(to: URL(fileURLWithPath: output + "/ingest-report.json"), options: .atomic)
 
