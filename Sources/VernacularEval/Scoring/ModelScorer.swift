@@ -146,6 +146,8 @@ public final class ModelScorer: EvalModel {
     public func perplexity(of text: String, context: Int) throws -> PerplexityResult {
         let bosID = bos.first
         let stream = bos + encode(text)
+        // A one-token item (a one-word reply) has no token after a first one to predict.
+        if stream.count < 2 { return .nothingScored(context: context) }
         let evaluator = PerplexityEvaluator(model: loaded.model, context: context, convention: .strided, bosID: bosID,
                                             tokenBytes: { [tokenizer] in tokenizer.tokenBytes(Int32($0)) })
         return try evaluator.evaluate(streams: [stream])

@@ -35,6 +35,13 @@ public struct PerplexityResult: Sendable, Codable, Equatable {
         case tokenPerplexity = "token_perplexity", bitsPerByte = "bits_per_byte", bitsPerChar = "bits_per_char"
         case negativeLogLikelihood = "negative_log_likelihood"
     }
+
+    /// A text with nothing to score (one token and no BOS before it): it adds nothing to a
+    /// task's totals, neither tokens nor the characters of tokens never predicted.
+    public static func nothingScored(context: Int, convention: PerplexityConvention = .strided) -> PerplexityResult {
+        PerplexityResult(tokenPerplexity: 1, bitsPerByte: 0, bitsPerChar: 0, tokens: 0, bytes: 0, chars: 0,
+                         negativeLogLikelihood: 0, windows: 0, context: context, convention: convention)
+    }
 }
 
 /// Scores token streams with a model. Byte and character counts come from each scored token's
