@@ -105,9 +105,10 @@ for model in smollm2 "$out/train"; do
 done
 
 step "Evaluate the base and the trained model: held-out bits per character, multiple choice, and the language of their answers"
-# demo/eval: twelve Cantonese multiple-choice questions and five prompts written for the demo; far too
+# demo/eval: twelve Cantonese multiple-choice questions and five prompts written for the demo (and the
+# first 100 held-out sentences, for time); far too
 # few to rank models, enough to show the machinery. Results go beside the run so its report links them.
-"$vern" eval --model smollm2 --model "$out/train" --output "$out/train/eval" \
+"$vern" eval --model smollm2 --model "$out/train" --output "$out/train/eval" --limit 100 \
     --task ppl="$out/heldout/yue-eval.jsonl":context=256 mc-jsonl=demo/eval/hk-everyday.jsonl \
     answer-language=demo/eval/prompts.txt:max-tokens=48
 "$vern" report "$out/train" > /dev/null
