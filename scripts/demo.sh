@@ -222,7 +222,7 @@ for sub in ("documents", "rejected"):
 printf '\nRun again: every answer comes from the cache, so the server receives nothing.\n'
 "$vern" synth translate --endpoint "http://127.0.0.1:$port/v1" --model smollm2 --input demo/samples/synth/swc-news.jsonl \
     --output "$out/synth" --max-tokens 64 --concurrency 2 --compression none --quiet | sed -n 2p
-printf 'The server logged %s chat requests in all (--request-log), one per line translated.\n' "$(grep -c chat/completions "$out/serve-requests.jsonl")"
+printf 'The server logged %s chat requests in all (--request-log): the curl question and one per line translated.\n' "$(grep -c chat/completions "$out/serve-requests.jsonl")"
 "$vern" report "$out/synth"
 
 kill -TERM "$serve_pid"
