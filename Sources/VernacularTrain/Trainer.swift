@@ -193,7 +193,9 @@ public final class Trainer {
                 lastSaved = step
             }
             summary.finalLoss = metrics.loss
-            let total = options.maxSteps ?? current.schedule.totalSteps
+            // A time budget that outlasts the estimate runs past the schedule's last step (at the
+            // final learning rate): the step count shown never trails the step.
+            let total = max(options.maxSteps ?? current.schedule.totalSteps, step)
             let left = Double(max(total - step, 0)) * (current.elapsedSeconds - elapsedBefore) / Double(step - (resumedFrom ?? 0))
             try progress(TrainingProgress(step: step, totalSteps: total, metrics: metrics,
                                       secondsLeft: budget.map { min(left, max($0 - elapsed(), 0)) } ?? left))
