@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/eval: multiple choice in `vern eval` against lm-evaluation-harness's `hf` backend on CPU, in
-# one run: the same float32 Hugging Face folder (converted once from the GGUF by
-# bench/infer/gguf_to_hf.py), the same prompts, the same items.
-#   bench/eval/run.sh [path/to/vern] [items] [--model smollm2] [--shots K]
+# one run: the same float32 Hugging Face folder (converted once from the GGUF: SmolLM2 by
+# bench/infer/gguf_to_hf.py, Gemma 3 by bench/eval/gemma3_to_hf.py), the same prompts, the same items.
+#   bench/eval/run.sh [path/to/vern] [items] [--model smollm2|gemma3] [--shots K]
 # - Items: Yue-MMLU from ../shared/data/yue-benchmark (skipped with a message when absent): the first
 #   ceil(items/22) scored items of each of the 22 subject files, after the K solved examples vern
 #   takes from the head of each subject (compare.py slice); both tools read that slice.
@@ -39,8 +39,9 @@ if [ ! -d "$data" ]; then
     exit 0
 fi
 case $model in
-    smollm2) gguf=$root/vendor/models/SmolLM2-135M-Instruct.Q4_1.gguf ;;
-    *) echo "bench/eval: --model $model: only smollm2 has a GGUF -> Hugging Face converter (bench/infer/gguf_to_hf.py)" >&2; exit 2 ;;
+    smollm2) gguf=$root/vendor/models/SmolLM2-135M-Instruct.Q4_1.gguf; convert=$root/bench/infer/gguf_to_hf.py ;;
+    gemma3) gguf=$root/vendor/models/gemma-3-270m-q4_k_m.gguf; convert=$here/gemma3_to_hf.py ;;
+    *) echo "bench/eval: --model $model: smollm2 or gemma3" >&2; exit 2 ;;
 esac
 [ -f "$gguf" ] || { echo "bench/eval: $gguf missing: run scripts/bootstrap.sh" >&2; exit 1; }
 
@@ -60,7 +61,7 @@ py=$venv/bin/python
 "$py" -c 'import torch, transformers, lm_eval, importlib.metadata as m; print("torch", torch.__version__, "transformers", transformers.__version__, "lm_eval", m.version("lm_eval"), "threads", torch.get_num_threads())'
 
 hf=$base/$model-f32
-[ -f "$hf/model.safetensors" ] || "$py" "$root/bench/infer/gguf_to_hf.py" "$gguf" "$hf"
+[ -f "$hf/model.safetensors" ] || "$py" "$convert" "$gguf" "$hf"
 
 out=$base/$model-${shots}shot
 rm -rf "$out"
