@@ -30,6 +30,8 @@ run infer bench/infer/run.sh
 run perplexity bench/infer/perplexity_agreement.sh all
 run report bench/report/screenshot.sh "$vern"
 run cluster bench/cluster/run.sh "$vern"
+run eval bench/eval/run.sh "$vern" 154
+run eval-gemma3 bench/eval/run.sh "$vern" 88 --model gemma3
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "failed: ${failed[*]}" >&2
