@@ -77,7 +77,8 @@ rate() { python3 -c 'import sys; n, t = int(sys.argv[1]), float(sys.argv[2]); pr
 run_vern() {  # label
     local dir=$out/vern-$1 start end
     start=$(now)
-    "$vern" eval --model "$hf" --task "mc-yue-benchmark=$out/slice" --shots "$shots" --output "$dir" > "$dir.log" 2>&1
+    "$vern" eval --model "$hf" --task "mc-yue-benchmark=$out/slice" --shots "$shots" --output "$dir" > "$dir.log" 2>&1 \
+        || { tail -n 20 "$dir.log" >&2; echo "bench/eval: vern eval failed: see $dir.log" >&2; return 1; }
     end=$(now)
     echo "vern ($1): $(rate "$(scored "$dir/items.jsonl")" "$(python3 -c "print($end - $start)")"); its own figure: $(grep -o '[0-9.]* items/s' "$dir.log" | tail -n 1)"
     python3 -c "print($end - $start)" > "$dir.seconds"
@@ -88,7 +89,8 @@ run_lmeval() {  # batch size
     start=$(now)
     HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false "$venv/bin/lm_eval" --model hf \
         --model_args "pretrained=$hf,dtype=float32" --device cpu --tasks vern_yue_mc --include_path "$out/task" \
-        --batch_size "$1" --log_samples --output_path "$dir" > "$dir.log" 2>&1
+        --batch_size "$1" --log_samples --output_path "$dir" > "$dir.log" 2>&1 \
+        || { tail -n 20 "$dir.log" >&2; echo "bench/eval: lm-eval failed: see $dir.log" >&2; return 1; }
     end=$(now)
     local samples
     samples=$(ls "$dir"/*/samples_vern_yue_mc_*.jsonl)
