@@ -103,12 +103,16 @@ public struct ShardRunner: Sendable {
     public func shardStatus() throws -> (shards: [Shard], unfinished: [Shard]) {
         let files = try ShardPlanner.expand(inputPatterns)
         let (shards, _) = try ShardPlanner.plan(files: files, shardSizeBytes: shardSizeBytes)
-        let unfinished = shards.filter { shard in
-            let path = processor.markerPath(shard)
-            guard let marker = try? AtomicJSONFile.read(CompletionMarker.self, from: path) else { return true }
-            return !marker.isValid(for: shard, configHash: processor.configHash, runFolder: processor.runFolder)
-        }
-        return (shards, unfinished)
+        return (shards, shards.filter { validMarker(for: $0) == nil })
+    }
+
+    /// The shard's completion marker when it is there and still holds (same configuration, same
+    /// input, outputs intact); nil when the shard has to run.
+    private func validMarker(for shard: Shard) -> CompletionMarker? {
+        let path = processor.markerPath(shard)
+        guard FileSystem.exists(path), let marker = try? AtomicJSONFile.read(CompletionMarker.self, from: path),
+              marker.isValid(for: shard, configHash: processor.configHash, runFolder: processor.runFolder) else { return nil }
+        return marker
     }
 
     /// Runs the shards without a valid marker (only `slice`'s, when given). Stats and the manifest
@@ -129,10 +133,7 @@ public struct ShardRunner: Sendable {
         // Shards finished by an earlier run (same configuration, same input) are kept as they are.
         var finished: [Int: CompletionMarker] = [:]
         for shard in shards {
-            let path = processor.markerPath(shard)
-            guard FileSystem.exists(path), let marker = try? AtomicJSONFile.read(CompletionMarker.self, from: path),
-                  marker.isValid(for: shard, configHash: processor.configHash, runFolder: folder) else { continue }
-            finished[shard.index] = marker
+            if let marker = validMarker(for: shard) { finished[shard.index] = marker }
         }
         let formatter = ISO8601DateFormatter()
         // Claim the folder before any shard runs, so a killed run still marks whose folder it is.
@@ -186,11 +187,7 @@ public struct ShardRunner: Sendable {
         if slice != nil {
             // Other tasks' shards: whatever markers they have written by now.
             for shard in shards where finished[shard.index] == nil && ran[shard.index] == nil {
-                let path = processor.markerPath(shard)
-                if let marker = try? AtomicJSONFile.read(CompletionMarker.self, from: path),
-                   marker.isValid(for: shard, configHash: processor.configHash, runFolder: folder) {
-                    finished[shard.index] = marker
-                }
+                if let marker = validMarker(for: shard) { finished[shard.index] = marker }
             }
         }
         let complete = shards.allSatisfy { finished[$0.index] != nil || ran[$0.index] != nil }

@@ -19,7 +19,7 @@ public struct WorkflowStep: Sendable, Equatable {
     public var output: String
     /// Steps whose command cannot resume start from an empty output folder.
     public var clearsOutput: Bool
-    /// The stages step runs as this many tasks under Slurm (`--task-index`/`--task-count`).
+    /// The stages step runs as a Slurm array, each task with `--task-index`/`--task-count`.
     public var splitsIntoTasks: Bool
 
     public init(name: String, kind: StepKind, arguments: [String], output: String, clearsOutput: Bool, splitsIntoTasks: Bool = false) {
@@ -29,10 +29,5 @@ public struct WorkflowStep: Sendable, Equatable {
         self.output = output
         self.clearsOutput = clearsOutput
         self.splitsIntoTasks = splitsIntoTasks
-    }
-
-    /// The command line of task `index` of `count`.
-    public func arguments(task index: Int, of count: Int) -> [String] {
-        splitsIntoTasks ? arguments + ["--task-index", String(index), "--task-count", String(count)] : arguments
     }
 }

@@ -110,17 +110,16 @@ struct SynthOptions: ParsableArguments {
                                   progress: outputOptions.quiet || outputOptions.json ? .quiet : .automatic))
     }
 
-    /// A folder means its JSON Lines shards in name order.
+    /// Files, folders (their JSON Lines shards in name order) or globs, as the runner expands them.
     static func expand(_ path: String) throws -> [String] {
+        // A file named as it is (a persona list is plain text) goes in whatever its name.
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw ValidationError("--input \(path): no such file or folder")
-        }
-        guard isFolder.boolValue else { return [path] }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        let shards = names.filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".jsonl.zst") || $0.hasSuffix(".jsonl.gz") }.sorted()
-        if shards.isEmpty { throw ValidationError("--input \(path): the folder holds no .jsonl, .jsonl.zst or .jsonl.gz files") }
-        return shards.map { path + "/" + $0 }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue { return [path] }
+        let files: [String]
+        do { files = try ShardPlanner.expand([path]) } catch { throw ValidationError("--input \(path): \(error)") }
+        let shards = files.filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".jsonl.zst") || $0.hasSuffix(".jsonl.gz") }.sorted()
+        if shards.isEmpty { throw ValidationError("--input \(path): no .jsonl, .jsonl.zst or .jsonl.gz files") }
+        return shards
     }
 
     /// Runs the job, prints the summary, and fails when items are left for another run.
