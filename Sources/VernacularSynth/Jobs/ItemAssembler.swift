@@ -43,7 +43,9 @@ public struct ItemAssembler: Sendable {
                                                answerMarker: template.answerMarker)
             guard !pairs.isEmpty else {
                 var meta: JSONObject = ["synth": .object(synth)]
-                let rejection = Rejection(.unparseable, "no '\(template.instructionMarker)' … '\(template.answerMarker)' pair")
+                // A reply cut at the token limit before its first answer is truncated, not malformed.
+                let rejection = truncated ? Rejection(.truncated, "finish_reason length, no complete pair")
+                    : Rejection(.unparseable, "no '\(template.instructionMarker)' … '\(template.answerMarker)' pair")
                 meta["rejected"] = Self.describe(rejection)
                 return [ItemOutput(line: Self.chatRecord(id: item.id, messages: [ChatMessage(role: "assistant", content: answers[0].content)],
                                                          source: item.source, meta: meta), rejection: rejection)]
