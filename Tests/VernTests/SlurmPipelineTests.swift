@@ -111,7 +111,8 @@ struct SlurmPipelineTests {
 
         let submitted = try vern(["run", "slurm.yaml", "--executor", "slurm", "--tasks", "3", "--cpus-per-task", "1"], in: folder)
         let ids = jobIDs(submitted.output)
-        #expect(ids.count == 7, "3 sources, stages, 2 dedup, pack: \(submitted.output)")
+        #expect(ids.count == 12, "3 sources, stages, exact dedup, near dedup's 6 phases, pack: \(submitted.output)")
+        #expect(submitted.output.contains("dedup-near-signatures: job") && submitted.output.contains("(array tasks 0,1,2)"))
         try await waitForJobs(ids)
         let status = try vern(["status", "out-slurm"], in: folder).output
         #expect(status.split(separator: "\n").allSatisfy { $0.contains(" done ") }, "\(status)")
@@ -128,8 +129,11 @@ struct SlurmPipelineTests {
         }
         #expect(local.keys.contains("pack/train.bin"))
         // Each array task wrote a log of its own.
-        let logs = try FileManager.default.contentsOfDirectory(atPath: folder + "/out-slurm/slurm").filter { $0.hasPrefix("stages-") && $0.hasSuffix(".log") }
-        #expect(logs.count == 3)
+        let logs = try FileManager.default.contentsOfDirectory(atPath: folder + "/out-slurm/slurm").filter { $0.hasSuffix(".log") }
+        for step in ["stages", "dedup-near-signatures", "dedup-near-buckets", "dedup-near-filter"] {
+            #expect(logs.filter { $0.hasPrefix(step + "-") }.count == 3, "\(step): \(logs)")
+        }
+        #expect(logs.filter { $0.hasPrefix("dedup-near-cluster-") }.count == 1)
 
         // Everything is finished: a second submission sends nothing.
         let again = try vern(["run", "slurm.yaml", "--executor", "slurm"], in: folder)
@@ -169,5 +173,38 @@ struct SlurmPipelineTests {
             #expect(slurm[name] == bytes, "\(name) differs")
         }
         #expect(local.keys.filter { $0.hasPrefix("documents/") }.count == 11)
+
+        // The same for a dedup phase: cancel one task of the signatures array before it starts;
+        // the phases after it wait on it for ever, so they are cancelled too.
+        _ = try vern(["run", "local.yaml", "--until", "dedup", "--quiet"], in: folder)
+        let dedup = try vern(["run", "slurm.yaml", "--executor", "slurm", "--until", "dedup", "--tasks", "4", "--cpus-per-task", "1"], in: folder)
+        let dedupJobs = jobIDs(dedup.output)
+        let lines = dedup.output.split(separator: "\n")
+        let signing = try #require(lines.firstIndex { $0.hasPrefix("submitted dedup-near-signatures:") })
+        let signatures = jobIDs(String(lines[signing]))[0]
+        #expect(dedupJobs.count == 7, "exact and near's 6 phases: \(dedup.output)")
+        let cancelTask = Process()
+        cancelTask.executableURL = URL(fileURLWithPath: "/usr/bin/scancel")
+        cancelTask.arguments = ["\(signatures)_2"]
+        try cancelTask.run()
+        cancelTask.waitUntilExit()
+        try await waitForJobs([signatures])
+        let after = Array(dedupJobs.drop { $0 != signatures }.dropFirst())
+        let cancelRest = Process()
+        cancelRest.executableURL = URL(fileURLWithPath: "/usr/bin/scancel")
+        cancelRest.arguments = after
+        try cancelRest.run()
+        cancelRest.waitUntilExit()
+        try await waitForJobs(after)
+
+        let resumed = try vern(["run", "slurm.yaml", "--executor", "slurm", "--until", "dedup", "--tasks", "4"], in: folder)
+        let resubmitted = try #require(resumed.output.split(separator: "\n").first)
+        #expect(resubmitted.hasPrefix("submitted dedup-near-signatures:") && resubmitted.hasSuffix("(array tasks 2)"),
+                "only the cancelled signatures task, then the phases after it: \(resumed.output)")
+        try await waitForJobs(jobIDs(resumed.output))
+        let localDedup = try outputs(folder + "/out-local"), slurmDedup = try outputs(folder + "/out")
+        let compared = localDedup.filter { $0.key.hasPrefix("dedup-") }
+        #expect(compared.keys.contains("dedup-near/removed.jsonl"))
+        for (name, bytes) in compared { #expect(slurmDedup[name] == bytes, "\(name) differs") }
     }
 }

@@ -75,9 +75,12 @@ public struct WorkflowPlanner {
             guard !steps.contains(where: { $0.output == output }) else {
                 throw PipelineFileError(file: file, line: method.line, message: "dedup method '\(method.name)' is listed twice")
             }
-            steps.append(WorkflowStep(name: "dedup-" + method.name, kind: .dedup,
-                                      arguments: ["dedup", method.name, "--input", previous + "/shard-*.jsonl*", "--output", output, "--quiet"] + flags,
-                                      output: output, clearsOutput: true))
+            let command = ["dedup", method.name, "--input", previous + "/shard-*.jsonl*", "--output", output, "--quiet"] + flags
+            if method.name == "near" {
+                steps += Self.nearDedupPhases(command: command, output: output)
+            } else {
+                steps.append(WorkflowStep(name: "dedup-" + method.name, kind: .dedup, arguments: command, output: output, clearsOutput: true))
+            }
             previous = output
         }
         let corpus = previous + "/shard-*.jsonl*"
@@ -125,6 +128,18 @@ public struct WorkflowPlanner {
                                       output: output, clearsOutput: true))
         }
         return steps
+    }
+
+    /// Near dedup as one step per phase (prepare, signatures, buckets, cluster, filter, publish),
+    /// so a cluster runs the per-shard and per-band phases as array jobs. Only prepare starts
+    /// from an empty folder: the later phases add to the work folder it made.
+    static func nearDedupPhases(command: [String], output: String) -> [WorkflowStep] {
+        let phases: [(name: String, splits: Bool)] = [("prepare", false), ("signatures", true), ("buckets", true),
+                                                       ("cluster", false), ("filter", true), ("publish", false)]
+        return phases.map { phase in
+            WorkflowStep(name: "dedup-near-" + phase.name, kind: .dedup, arguments: command + ["--phase", phase.name],
+                         output: output, clearsOutput: phase.name == "prepare", splitsIntoTasks: phase.splits)
+        }
     }
 
     /// The steps from `from` to `until` (kinds, inclusive).

@@ -31,8 +31,8 @@ public struct SlurmError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Turns the steps into `sbatch` jobs chained with `--dependency=afterok`: the stages step as an
-/// array job (only the tasks that still have unfinished shards, when that is known), the others
+/// Turns the steps into `sbatch` jobs chained with `--dependency=afterok`: the stages step and
+/// near dedup's per-shard and per-band phases as array jobs (only the tasks that still have unfinished shards, when that is known), the others
 /// as single jobs. Steps with a valid marker and nothing submitted before them are left out.
 public struct SlurmExecutor {
     public let vern: String
@@ -40,12 +40,12 @@ public struct SlurmExecutor {
     public let runFolder: String
     public let workingDirectory: String
     public let settings: SlurmSettings
-    /// For the stages step: the array indices with unfinished shards, or nil when the shards
-    /// cannot be planned yet (their sources have not run).
-    public let unfinishedTasks: () -> [Int]?
+    /// For a step split into tasks: the array indices with unfinished shards (or bands), or nil
+    /// when they cannot be known yet (the step's inputs have not been written).
+    public let unfinishedTasks: (WorkflowStep) -> [Int]?
 
     public init(vern: String, pipeline: String, runFolder: String, workingDirectory: String, settings: SlurmSettings,
-                unfinishedTasks: @escaping () -> [Int]?) {
+                unfinishedTasks: @escaping (WorkflowStep) -> [Int]?) {
         self.vern = vern
         self.pipeline = pipeline
         self.runFolder = runFolder
@@ -65,7 +65,7 @@ public struct SlurmExecutor {
             var tasks: [Int]?
             if step.splitsIntoTasks {
                 let all = Array(0 ..< settings.tasks)
-                tasks = upstream ? all : (unfinishedTasks() ?? all)
+                tasks = upstream ? all : (unfinishedTasks(step) ?? all)
                 if tasks!.isEmpty {
                     // Every shard is finished: only the marker is missing.
                     try? StepMarker.write(runFolder: runFolder, step: step)

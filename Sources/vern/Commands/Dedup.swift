@@ -21,6 +21,7 @@ extension Vern {
 
 extension KeepRule: ExpressibleByArgument {}
 extension Verification: ExpressibleByArgument {}
+extension NearDedupPhase: ExpressibleByArgument {}
 
 /// Inputs, output and resources shared by the dedup subcommands.
 struct DedupRunOptions: ParsableArguments {
@@ -143,6 +144,25 @@ extension Vern.Dedup {
         var scoreField = "quality_score"
         @Flag(help: "Reuse the work folder of a killed run with the same inputs and settings: finished shards are not signed again.")
         var resume = false
+        @Option(help: ArgumentHelp("Run one phase only, as a cluster job: \(NearDedupPhase.allCases.map(\.rawValue).joined(separator: ", ")) (in that order; the work folder stays between them, publish removes it).", valueName: "phase"))
+        var phase: NearDedupPhase?
+        @Option(help: "With --phase signatures, buckets or filter: this task's share (items i with i mod --task-count = index).")
+        var taskIndex: Int?
+        @Option(help: "The number of tasks the phase is split into.")
+        var taskCount: Int?
+        // For the pipeline's Slurm executor: prints the tasks of N that still have unfinished items.
+        @Option(help: .hidden) var unfinishedTasks: Int?
+
+        func validate() throws {
+            if (taskIndex == nil) != (taskCount == nil) { throw ValidationError("--task-index and --task-count go together") }
+            if let taskIndex, let taskCount, !(0 ..< taskCount).contains(taskIndex) {
+                throw ValidationError("--task-index must be in 0..<--task-count")
+            }
+            if taskIndex != nil, !(phase?.splitsIntoTasks ?? false) {
+                throw ValidationError("--task-index needs --phase signatures, buckets or filter")
+            }
+            if unfinishedTasks != nil, phase == nil { throw ValidationError("--unfinished-tasks needs --phase") }
+        }
 
         func options() throws -> NearDedupOptions {
             var options = try pack.map { try DedupPackSettings.load(packPath: $0) }?.nearOptions ?? NearDedupOptions()
@@ -162,8 +182,17 @@ extension Vern.Dedup {
         func run() throws {
             let workspace = try common.workspace()
             let job = try NearDedup(workspace: workspace, options: try options())
-            try common.finish(try job.run(workers: common.workerCount, progress: common.progress, resume: resume),
-                              workspace: workspace)
+            guard let phase else {
+                return try common.finish(try job.run(workers: common.workerCount, progress: common.progress, resume: resume),
+                                         workspace: workspace)
+            }
+            if let count = unfinishedTasks {
+                return print(try JSONText.encode(job.unfinishedTasks(phase, taskCount: max(1, count))))
+            }
+            let slice = taskIndex.map { TaskSlice(index: $0, count: taskCount!) }
+            if let summary = try job.run(phase: phase, slice: slice, workers: common.workerCount, progress: common.progress) {
+                try common.finish(summary, workspace: workspace)
+            }
         }
     }
 

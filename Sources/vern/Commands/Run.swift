@@ -83,7 +83,7 @@ extension Vern {
                                          extraArguments: sbatchArguments, tasks: tasks)
             let slurm = SlurmExecutor(vern: vern, pipeline: pipeline, runFolder: spec.output.dir,
                                       workingDirectory: FileManager.default.currentDirectoryPath, settings: settings,
-                                      unfinishedTasks: { unfinishedTasks(spec, count: tasks) })
+                                      unfinishedTasks: { unfinishedTasks($0, spec: spec, count: tasks) })
             if dryRun {
                 for (step, script) in slurm.plan(steps, force: from != nil) { print("# \(step.name)\n\(script.text)") }
                 return
@@ -113,18 +113,41 @@ extension Vern {
         func mark(_ name: String, spec: PipelineSpec) throws {
             let steps = try WorkflowPlanner(spec: spec, pipelinePath: pipeline).steps()
             guard let step = steps.first(where: { $0.name == name }) else { throw ValidationError("no step '\(name)' in \(pipeline)") }
-            if step.kind == .stages {
-                let runner = ShardRunner(spec: spec, stages: try StageCatalog.registry().makeStages(for: spec))
-                guard try runner.shardStatus().unfinished.isEmpty else { return }
+            if step.splitsIntoTasks {
+                guard let unfinished = unfinishedTasks(step, spec: spec, count: 1) else {
+                    throw ValidationError("cannot tell whether step '\(name)' finished: its inputs are missing")
+                }
+                guard unfinished.isEmpty else { return }
             }
             try StepMarker.write(runFolder: spec.output.dir, step: step)
         }
 
-        /// The array tasks that still own unfinished shards, or nil while the inputs cannot be planned.
-        func unfinishedTasks(_ spec: PipelineSpec, count: Int) -> [Int]? {
+        /// The array tasks of a split step that still own unfinished shards (or bands), or nil
+        /// while the inputs cannot be planned. Other steps than the stages are asked through their
+        /// own command, which knows what a finished item is.
+        func unfinishedTasks(_ step: WorkflowStep, spec: PipelineSpec, count: Int) -> [Int]? {
+            guard step.kind == .stages else {
+                guard let (status, output) = try? Self.capture(Self.executablePath, step.arguments + ["--unfinished-tasks", String(count)]),
+                      status == 0 else { return nil }
+                return try? JSONDecoder().decode([Int].self, from: Data(output.utf8))
+            }
             guard let stages = try? StageCatalog.registry().makeStages(for: spec),
                   let status = try? ShardRunner(spec: spec, stages: stages).shardStatus() else { return nil }
             return Array(Set(status.unfinished.map { $0.index % count })).sorted()
+        }
+
+        /// Runs a program and returns its exit status and standard output (standard error is dropped).
+        static func capture(_ program: String, _ arguments: [String]) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = arguments
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let output = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: output, as: UTF8.self))
         }
 
         /// This executable, for the steps to run (the same build everywhere).
