@@ -33,7 +33,16 @@ public enum TrainedRun {
             }
             recipe = recipe.withVocabularySize(size)
         }
-        let model = try TrainableModel(recipe: recipe, parameters: parameters, options: options)
+        // Training only the added rows: a tied head gets rows of its own, so the new tokens'
+        // output rows can start apart from their input rows (see NewOutputRows).
+        let newRowsOnly = extended != nil && options.trainEmbeddings && options.embeddingRows == .new && options.lora != nil
+        if newRowsOnly, recipe.tiesEmbeddings, let untied = recipe.withUntiedOutput(),
+           let embedding = parameters.first(where: { $0.name == "model.embed_tokens.weight" }) {
+            recipe = untied
+            parameters.append(("lm_head.weight", embedding.array))
+        }
+        let model = try TrainableModel(recipe: recipe, parameters: parameters, options: options,
+                                       frozenRows: newRowsOnly ? extended!.baseVocabularySize : nil)
         let tokenizer = extended?.tokenizer ?? base.tokenizer
         return Parts(base: base, tokenizer: tokenizer, extended: extended, model: model,
                      chatTemplate: ChatTemplate.detect { tokenizer.tokenID(for: $0) != nil })

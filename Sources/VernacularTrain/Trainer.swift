@@ -165,7 +165,8 @@ public final class Trainer {
                 }
             }
             let rate = current.schedule.rate(at: step)
-            model.trainable = try optimizer.step(parameters: model.trainable, gradients: gradients, learningRate: rate)
+            model.trainable = try optimizer.step(parameters: model.trainable, gradients: gradients, learningRate: rate,
+                                                 scales: learningRateScales)
             try eval(model.trainable + optimizer.firstMoments + optimizer.secondMoments)
 
             current.step = step
@@ -209,6 +210,14 @@ public final class Trainer {
         summary.peakResidentMB = peakResidentMegabytes()
         summary.checkpoint = try Checkpoint.latest(runDirectory)
         return summary
+    }
+
+    /// The new embedding and output rows train at `embeddingLearningRate` (their own peak, on
+    /// the same schedule); everything else at `learningRate`.
+    var learningRateScales: [Float]? {
+        guard let embedding = options.embeddingLearningRate else { return nil }
+        let scale = embedding / options.learningRate
+        return model.trainableNames.map { $0.hasSuffix(TrainableModel.newRowsSuffix) ? scale : 1 }
     }
 
     /// Tokens processed this step (all positions, trained or not) for the speed figure.

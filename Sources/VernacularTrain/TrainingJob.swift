@@ -47,6 +47,7 @@ public enum TrainingJob {
         }
         let extended = try request.tokenizerFolder.map { try ExtendedTokenizer(folder: $0) }
         if extended != nil && !options.trainEmbeddingsSetExplicitly { options.trainEmbeddings = true }
+        if extended == nil { options.embeddingRows = .all }
         let parts = try TrainedRun.prepare(base: base, extended: extended, options: options)
         let tokenizer = parts.tokenizer
 
@@ -58,6 +59,12 @@ public enum TrainingJob {
             : try PretrainingData.load(paths: request.evalData, tokenizer: tokenizer, sequenceLength: options.sequenceLength)
         if let eval, eval.examples.isEmpty {
             throw TrainingError.data("--eval-data \(request.evalData.joined(separator: ", ")) holds fewer than \(options.sequenceLength + 1) tokens")
+        }
+        // A resume that finds a checkpoint loads the rows from it; one killed before the first
+        // checkpoint starts from the beginning, and so from the same rows.
+        let restarts = try !resume || Checkpoint.latest(request.runDirectory) == nil
+        if let extended, restarts, let line = try NewOutputRows.initialise(parts.model, newTokens: extended.newTokens, data: data) {
+            report(line)
         }
         if options.maxSteps == nil && options.maxMinutes == nil {
             // Neither budget given: one pass over the data.

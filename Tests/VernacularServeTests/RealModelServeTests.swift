@@ -175,6 +175,8 @@ struct RealModelServeTests {
         let summary = try #require(finished.all.first)
         #expect(summary.finishReason == .cancelled)
         #expect(summary.completionTokens < 20, "stopped soon after the client left: \(summary.completionTokens) tokens")
+        // The summary is reported as the slot is released, from the scheduler's own thread: wait for both.
+        while scheduler.busySlots != 0, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(scheduler.busySlots == 0)
     }
 

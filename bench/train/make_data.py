@@ -3,8 +3,10 @@
 Training: HKCanCor conversations (pycantonese, CC BY 4.0) as `vern ingest hkcancor` wrote them,
 split 95/5 by a hash of the id. Written twice with the same documents: for vern (JSON Lines with
 `id`, `text`) and for mlx-lm (a folder with train.jsonl / valid.jsonl of {"text"}).
-Held-out Cantonese: 400 sentences of the CTCPC corpus (another corpus in pycantonese, so no
-document overlaps the training text). Held-out English: the Apache-2.0 and MPL-2.0 licence
+Held-out Cantonese, two kinds: the validation documents' text (HKCanCor conversations never
+trained on: the same kind of text, as a held-out split usually is), and 400 sentences of the CTCPC
+corpus (another corpus in pycantonese, so no document overlaps the training text: how far what was
+learnt carries to other Cantonese). Held-out English: the Apache-2.0 and MPL-2.0 licence
 texts from /usr/share/common-licenses.
 
 Usage: python3 make_data.py SHARD_DIR OUT_DIR
@@ -43,6 +45,9 @@ def main():
         with open(os.path.join(out, "mlx", f"{name}.jsonl"), "w", encoding="utf-8") as f:
             for row in rows:
                 f.write(json.dumps({"text": row["text"]}, ensure_ascii=False) + "\n")
+    with open(os.path.join(out, "heldout-hkcancor.txt"), "w", encoding="utf-8") as f:
+        for row in valid:
+            f.write(row["text"].strip() + "\n")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     sents = json.load(open(os.path.join(root, "vendor/data/pycantonese/ctcpc/sents.json"), encoding="utf-8"))
     with open(os.path.join(out, "heldout-yue.txt"), "w", encoding="utf-8") as f:

@@ -6,9 +6,11 @@
 #           alternating ROUNDS times (default 2). Tokens/s: vern's median step from metrics.jsonl,
 #           mlx-lm's reported Tokens/sec; peak resident memory from /usr/bin/time -v for both.
 #   effect  BUDGET minutes (default 10) of continued pretraining each: vern with the extended
-#           tokenizer and its defaults, vern with the base tokenizer and its defaults, mlx-lm LoRA rank 16, lr 2e-4, all layers; bits per
-#           character of base and trained models on held-out Cantonese (CTCPC) and English
-#           (licence texts), all scored by `vern perplexity` (mlx-lm's adapters fused first).
+#           tokenizer and its defaults, vern with the base tokenizer and its defaults, mlx-lm LoRA
+#           rank 16, lr 2e-4, all layers; bits per character of base and trained models on
+#           held-out Cantonese (HKCanCor documents kept out of training, and CTCPC sentences from
+#           another corpus) and English (licence texts), all scored by `vern perplexity`
+#           (mlx-lm's adapters fused first).
 #   export  `vern export --format hf` of the trained run loaded by mlx-lm: its total NLL and
 #           top-1 tokens on held-out text against vern's own scoring of the same folder.
 # Needs: pip install "mlx[cpu]==0.32.4" mlx-cpu==0.32.4 mlx-lm==0.32.2 gguf; `make demo` run once
@@ -29,7 +31,7 @@ mkdir -p "$out"
 [ -d "$root/demo-out/corpus" ] || { echo "run make demo first (HKCanCor shards, extended tokenizer)" >&2; exit 1; }
 hf=$out/smollm2-hf
 [ -f "$hf/model.safetensors" ] || python3 "$root/bench/infer/gguf_to_hf.py" "$root/vendor/models/SmolLM2-135M-Instruct.Q4_1.gguf" "$hf"
-[ -f "$out/data/train.jsonl" ] || python3 "$here/make_data.py" "$root/demo-out/corpus" "$out/data"
+[ -f "$out/data/heldout-hkcancor.txt" ] || python3 "$here/make_data.py" "$root/demo-out/corpus" "$out/data"
 blas_core=$("$vern" doctor --json --size 64 | python3 -c 'import json,sys; print(json.load(sys.stdin)["blas_core"])')
 echo "# OpenBLAS kernels for vern and mlx-lm: $blas_core; $(uptime | sed 's/.*load/load/')"
 peak() { grep 'Maximum resident' "$1" | awk '{printf "%.0f", $6 / 1024}'; }
@@ -75,9 +77,12 @@ YAML
         --max-seq-length 512 --learning-rate 2e-4 --steps-per-report 10 --steps-per-eval 100000 --val-batches 1 \
         --save-every 10 --adapter-path "$out/mlx-effect" -c "$out/lora16.yaml" > "$out/mlx-effect.log" 2>&1 || true
     LD_PRELOAD=$openblas python3 -m mlx_lm fuse --model "$hf" --adapter-path "$out/mlx-effect" --save-path "$out/mlx-fused" > /dev/null 2>&1
-    printf '%-28s %10s %10s\n' model yue-bits/char en-bits/char
+    # Bits/char on held-out HKCanCor documents (the training text's kind), on CTCPC sentences
+    # (another corpus) and on English.
+    printf '%-28s %14s %12s %10s\n' model hkcancor-held-out ctcpc english
     for model in smollm2 "$out/vern-effect" "$out/vern-effect-base-tokenizer" "$out/mlx-fused"; do
-        printf '%-28s %10s %10s\n' "$(basename "$model")" "$(score "$model" "$out/data/heldout-yue.txt")" "$(score "$model" "$out/data/heldout-en.txt")"
+        printf '%-28s %14s %12s %10s\n' "$(basename "$model")" "$(score "$model" "$out/data/heldout-hkcancor.txt")" \
+            "$(score "$model" "$out/data/heldout-yue.txt")" "$(score "$model" "$out/data/heldout-en.txt")"
     done
     tail -n 3 "$out/vern-effect.log" "$out/vern-effect-base-tokenizer.log"
     sed 's/\x1b\[[0-9;]*m//g' "$out/mlx-effect.log" | grep -E '^ +[0-9]+ +[0-9.]+ ' | tail -n 1 || true

@@ -168,6 +168,12 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
     public func newCache() -> KVCache { KVCache(layers: configuration.layerCount) }
 
     public func callAsFunction(_ tokens: MLXArray, cache: KVCache?, lastOnly: Bool) throws -> MLXArray {
+        try output(finalHiddenStates(tokens, cache: cache, lastOnly: lastOnly))                    // (B, T, V)
+    }
+
+    /// What the output head multiplies: the last block's states through the final norm, (B, T, C)
+    /// (training uses them to start new output rows where the model stands).
+    public func finalHiddenStates(_ tokens: MLXArray, cache: KVCache? = nil, lastOnly: Bool = false) throws -> MLXArray {
         let c = configuration
         let (batch, length) = (tokens.dim(0), tokens.dim(1))
         let offset = cache?.offset ?? 0
@@ -196,7 +202,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         }
         cache?.advance(by: length)
         if lastOnly { h = try lastPosition(h) }
-        return try output(rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps))                         // (B, T, V)
+        return try rmsNorm(h, weight: finalNorm, eps: c.rmsNormEps)
     }
 
     /// Batched decoding: the projections and the MLP run on all B sequences as one (B, 1, C)

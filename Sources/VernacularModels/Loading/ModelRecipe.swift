@@ -40,6 +40,16 @@ public struct ModelRecipe: Sendable {
         }
     }
 
+    /// The same model with an output head of its own (`lm_head.weight`) where the embedding
+    /// doubled as it; nil for architectures that always tie them (Gemma).
+    public func withUntiedOutput() -> ModelRecipe? {
+        guard case .llama(var c) = shape else { return nil }
+        c.tieWordEmbeddings = false
+        var copy = self
+        copy.shape = .llama(c)
+        return copy
+    }
+
     /// The same model with `size` rows of embedding (and output head).
     public func withVocabularySize(_ size: Int) -> ModelRecipe {
         var copy = self

@@ -35,6 +35,18 @@ public struct LoRAOptions: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case rank, alpha, dropout, targets }
 }
 
+/// Which rows of the embedding (and output head) `trainEmbeddings` trains.
+public enum EmbeddingRows: String, Codable, Sendable, CaseIterable {
+    /// Every row.
+    case all
+    /// With an extended tokenizer, only the rows it added: the base model's rows stay as they
+    /// were, so the text its tokenizer already covered (English) is read and predicted as before,
+    /// and gradients and optimizer state cover the new rows alone. A tied output head is untied
+    /// for it (the new output rows start apart from the new input rows). Without an extended
+    /// tokenizer there are no new rows, and every row trains.
+    case new
+}
+
 /// Every setting of a training run. Saved in `RUN_DIR/run.json`; a resume must see the same.
 public struct TrainingOptions: Codable, Sendable, Equatable {
     public var mode: TrainingMode = .pretrain
@@ -70,6 +82,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var trainEmbeddings = false
     /// Whether the user chose `trainEmbeddings` (else an extended tokenizer turns it on).
     public var trainEmbeddingsSetExplicitly = false
+    /// Which rows `trainEmbeddings` trains (runs saved before this setting trained all).
+    public var embeddingRows = EmbeddingRows.new
+    /// Peak learning rate of the new embedding and output rows (nil: `learningRate`).
+    public var embeddingLearningRate: Float? = nil
     public var saveEvery = 50
     public var evalEvery = 50
     /// Share of every batch's rows drawn from the replay data.
@@ -84,6 +100,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         case maxSteps = "max_steps", maxMinutes = "max_minutes", weightDecay = "weight_decay"
         case beta1 = "adam_beta1", beta2 = "adam_beta2", epsilon = "adam_epsilon", gradientClip = "grad_clip"
         case trainEmbeddings = "train_embeddings", saveEvery = "save_every", evalEvery = "eval_every"
+        case embeddingRows = "embedding_rows", embeddingLearningRate = "embedding_lr"
         case replayRatio = "replay_ratio"
     }
 
@@ -108,6 +125,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         lora = try c.decodeIfPresent(LoRAOptions.self, forKey: .lora)
         trainEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .trainEmbeddings) ?? defaults.trainEmbeddings
         trainEmbeddingsSetExplicitly = true
+        embeddingRows = try c.decodeIfPresent(EmbeddingRows.self, forKey: .embeddingRows) ?? .all
+        embeddingLearningRate = try c.decodeIfPresent(Float.self, forKey: .embeddingLearningRate)
         saveEvery = try c.decodeIfPresent(Int.self, forKey: .saveEvery) ?? defaults.saveEvery
         evalEvery = try c.decodeIfPresent(Int.self, forKey: .evalEvery) ?? defaults.evalEvery
         replayRatio = try c.decodeIfPresent(Float.self, forKey: .replayRatio) ?? defaults.replayRatio
@@ -120,7 +139,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
             && a.minimumLearningRateRatio == b.minimumLearningRateRatio && a.warmupSteps == b.warmupSteps
             && a.maxSteps == b.maxSteps && a.maxMinutes == b.maxMinutes && a.weightDecay == b.weightDecay
             && a.beta1 == b.beta1 && a.beta2 == b.beta2 && a.epsilon == b.epsilon && a.gradientClip == b.gradientClip
-            && a.seed == b.seed && a.lora == b.lora && a.trainEmbeddings == b.trainEmbeddings
+            && a.seed == b.seed && a.lora == b.lora && a.trainEmbeddings == b.trainEmbeddings && a.embeddingRows == b.embeddingRows
+            && a.embeddingLearningRate == b.embeddingLearningRate
             && a.saveEvery == b.saveEvery && a.evalEvery == b.evalEvery && a.replayRatio == b.replayRatio
     }
 
@@ -133,6 +153,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         try require(batchSize >= 1, "--batch-size must be at least 1")
         try require(gradientAccumulation >= 1, "--grad-accum must be at least 1")
         try require(learningRate > 0, "--lr must be positive")
+        try require((embeddingLearningRate ?? 1) > 0, "--embedding-lr must be positive")
         try require(maxSteps != nil || maxMinutes != nil, "give --max-steps or --max-minutes")
         try require((maxSteps ?? 1) >= 1, "--max-steps must be at least 1")
         try require((maxMinutes ?? 1) > 0, "--max-minutes must be positive")

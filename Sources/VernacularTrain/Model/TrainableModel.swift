@@ -19,8 +19,14 @@ public final class TrainableModel: @unchecked Sendable {
     /// The order the model asked for its weights, for export.
     public let weightNames: [String]
 
-    /// `parameters`: every weight by Hugging Face name (vocabulary already grown).
-    public init(recipe: ModelRecipe, parameters: [(name: String, array: MLXArray)], options: TrainingOptions) throws {
+    /// Embedding-family weights whose first rows stay frozen: name -> the frozen row count. The
+    /// trained array `<name>.new_rows` holds the rest, and the weight is the two stacked.
+    let splitRows: [String: Int]
+
+    /// `parameters`: every weight by Hugging Face name (vocabulary already grown). `frozenRows`:
+    /// train only the embedding rows from this one on (the rows a tokenizer extension added).
+    public init(recipe: ModelRecipe, parameters: [(name: String, array: MLXArray)], options: TrainingOptions,
+                frozenRows: Int? = nil) throws {
         self.recipe = recipe
         lora = options.lora
         weightNames = parameters.map(\.name)
@@ -28,9 +34,18 @@ public final class TrainableModel: @unchecked Sendable {
         var names: [String] = []
         var arrays: [MLXArray] = []
         var positions: [String: (a: Int, b: Int)] = [:]
-        let embeddingNames: Set = ["model.embed_tokens.weight", "lm_head.weight"]
+        var split: [String: Int] = [:]
         for (index, parameter) in parameters.enumerated() {
-            let trainWhole = options.lora == nil || (options.trainEmbeddings && embeddingNames.contains(parameter.name))
+            let isEmbedding = TrainableModel.embeddingNames.contains(parameter.name)
+            if isEmbedding, options.trainEmbeddings, let frozenRows, frozenRows < parameter.array.dim(0) {
+                let rows = parameter.array.dim(0)
+                frozen[parameter.name] = try sliced(parameter.array, axis: 0, from: 0, to: frozenRows)
+                names.append(parameter.name + TrainableModel.newRowsSuffix)
+                arrays.append(try sliced(parameter.array, axis: 0, from: frozenRows, to: rows))
+                split[parameter.name] = frozenRows
+                continue
+            }
+            let trainWhole = options.lora == nil || (options.trainEmbeddings && isEmbedding)
             if trainWhole {
                 names.append(parameter.name)
                 arrays.append(parameter.array)
@@ -52,10 +67,21 @@ public final class TrainableModel: @unchecked Sendable {
             throw TrainingError.invalidOption("--lora-targets \(lora.targets.joined(separator: ",")) names no projection of this model")
         }
         self.frozen = frozen
+        splitRows = split
         trainableNames = names
         trainable = arrays
         adapterPositions = positions
-        try eval(arrays)
+        // The frozen slices are evaluated too, so the grown matrices they came from are freed.
+        try eval(arrays + split.keys.compactMap { frozen[$0] })
+    }
+
+    static let embeddingNames: Set = ["model.embed_tokens.weight", "lm_head.weight"]
+    static let newRowsSuffix = ".new_rows"
+
+    /// A weight whose new rows train: its frozen rows with `newRows` stacked under them.
+    func stacked(_ name: String, newRows: MLXArray) throws -> MLXArray? {
+        guard splitRows[name] != nil, let base = frozen[name] else { return nil }
+        return try concatenated([base, newRows], axis: 0)
     }
 
     /// Elements being trained.
@@ -75,6 +101,9 @@ public final class TrainableModel: @unchecked Sendable {
         let byName = Dictionary(uniqueKeysWithValues: zip(trainableNames, trainable))
         return try weightNames.map { name in
             if let value = byName[name] { return (name, value) }
+            if let newRows = byName[name + TrainableModel.newRowsSuffix], let whole = try stacked(name, newRows: newRows) {
+                return (name, whole)
+            }
             guard let weight = frozen[name] else { throw TrainingError.run("weight \(name) is missing") }
             let projection = name.hasSuffix(".weight") ? String(name.dropLast(".weight".count)) : name
             if let lora, let position = adapterPositions[projection] {
@@ -103,7 +132,10 @@ struct TrainingWeightSource: WeightSource {
         adapterValues = adapters
     }
 
-    func tensor(named name: String) throws -> MLXArray? { values[name] ?? model.frozen[name] }
+    func tensor(named name: String) throws -> MLXArray? {
+        if let newRows = values[name + TrainableModel.newRowsSuffix] { return try model.stacked(name, newRows: newRows) }
+        return values[name] ?? model.frozen[name]
+    }
 
     func adapter(named name: String) -> LowRankAdapter? {
         guard let lora = model.lora, let adapter = adapterValues[name] else { return nil }

@@ -25,8 +25,10 @@ public struct AdamW: Sendable {
     }
 
     /// New parameter values after one step (lazy; the caller evaluates them with the moments).
-    /// Weight decay applies to matrices only: norms and biases are not decayed.
-    public mutating func step(parameters: [MLXArray], gradients: [MLXArray], learningRate: Float) throws -> [MLXArray] {
+    /// Weight decay applies to matrices only: norms and biases are not decayed. `scales`: a
+    /// multiplier of the learning rate per array (nil: 1 for all).
+    public mutating func step(parameters: [MLXArray], gradients: [MLXArray], learningRate: Float,
+                              scales: [Float]? = nil) throws -> [MLXArray] {
         updates += 1
         let correction1 = 1 - Float(Foundation.pow(Double(beta1), Double(updates)))
         let correction2 = 1 - Float(Foundation.pow(Double(beta2), Double(updates)))
@@ -38,8 +40,9 @@ public struct AdamW: Sendable {
             firstMoments[index] = m
             secondMoments[index] = v
             let direction = try (m / correction1) / (sqrt(v / correction2) + epsilon)
-            var next = try p - direction * learningRate
-            if weightDecay > 0 && p.ndim >= 2 { next = try next - p * (learningRate * weightDecay) }
+            let rate = learningRate * (scales?[index] ?? 1)
+            var next = try p - direction * rate
+            if weightDecay > 0 && p.ndim >= 2 { next = try next - p * (rate * weightDecay) }
             updated.append(next)
         }
         return updated

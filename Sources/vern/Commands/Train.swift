@@ -5,6 +5,8 @@ import VernacularEngine
 import VernacularModels
 import VernacularTrain
 
+extension EmbeddingRows: ExpressibleByArgument {}
+
 extension Vern {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -60,6 +62,9 @@ extension Vern {
         @Flag(help: "Train every weight instead of LoRA adapters.") var full = false
         @Flag(inversion: .prefixedNo, help: "Train the embeddings and output head fully (default: on with --tokenizer).")
         var trainEmbeddings: Bool?
+        @Option(help: ArgumentHelp("Which embedding rows train with --tokenizer: new (only the added tokens'; the base rows, and so English, stay as they were; a tied output head gets rows of its own) or all.", valueName: "rows"))
+        var embeddingRows: EmbeddingRows = .new
+        @Option(help: "Peak learning rate of the new embedding and output rows (default: --lr).") var embeddingLr: Float?
 
         @Option(parsing: .upToNextOption, help: "Held-out text for validation loss and bits per character.")
         var evalData: [String] = []
@@ -100,6 +105,8 @@ extension Vern {
                                                     targets: targets ?? LoRAOptions.allProjections)
             options.trainEmbeddings = trainEmbeddings ?? false
             options.trainEmbeddingsSetExplicitly = trainEmbeddings != nil
+            options.embeddingRows = embeddingRows
+            options.embeddingLearningRate = embeddingLr
             options.evalEvery = evalEvery
             options.saveEvery = saveEvery
             options.replayRatio = replayRatio
