@@ -196,6 +196,9 @@ struct SlurmPipelineTests {
         try cancelRest.run()
         cancelRest.waitUntilExit()
         try await waitForJobs(after)
+        let view = try vern(["status", "slurm.yaml"], in: folder).output
+        let signingLine = try #require(view.split(separator: "\n").first { $0.hasPrefix("dedup-near-signatures") })
+        #expect(signingLine.contains("/11 shards") && !signingLine.contains("11/11"), "the cancelled task's shards are missing: \(view)")
 
         let resumed = try vern(["run", "slurm.yaml", "--executor", "slurm", "--until", "dedup", "--tasks", "4"], in: folder)
         let resubmitted = try #require(resumed.output.split(separator: "\n").first)

@@ -10,13 +10,14 @@ public struct WorkflowStatus {
         public var detail: String
     }
 
-    public static func lines(steps: [WorkflowStep], runFolder: String, shards: (done: Int, total: Int)?) -> [StepLine] {
+    /// `progress`: a split step's finished and total items ("3/8 shards"), where they can be counted.
+    public static func lines(steps: [WorkflowStep], runFolder: String, progress: (WorkflowStep) -> String?) -> [StepLine] {
         let record = try? AtomicJSONFile.read(SubmissionRecord.self, from: SubmissionRecord.path(runFolder: runFolder))
         let states = record.map { slurmStates(jobs: $0.jobs) } ?? [:]
         return steps.map { step in
             let job = record?.jobs.first { $0.step == step.name }
             var detail = ""
-            if step.kind == .stages, let shards { detail = "\(shards.done)/\(shards.total) shards" }
+            if step.splitsIntoTasks, let counted = progress(step) { detail = counted }
             if StepMarker.read(runFolder: runFolder, step: step) != nil {
                 return StepLine(step: step.name, state: "done", detail: detail)
             }

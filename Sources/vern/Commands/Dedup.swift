@@ -152,6 +152,8 @@ extension Vern.Dedup {
         var taskCount: Int?
         // For the pipeline's Slurm executor: prints the tasks of N that still have unfinished items.
         @Option(help: .hidden) var unfinishedTasks: Int?
+        // For `vern status`: prints the phase's finished and total items.
+        @Flag(help: .hidden) var itemProgress = false
 
         func validate() throws {
             if (taskIndex == nil) != (taskCount == nil) { throw ValidationError("--task-index and --task-count go together") }
@@ -161,7 +163,7 @@ extension Vern.Dedup {
             if taskIndex != nil, !(phase?.splitsIntoTasks ?? false) {
                 throw ValidationError("--task-index needs --phase signatures, buckets or filter")
             }
-            if unfinishedTasks != nil, phase == nil { throw ValidationError("--unfinished-tasks needs --phase") }
+            if unfinishedTasks != nil || itemProgress, phase == nil { throw ValidationError("--unfinished-tasks and --item-progress need --phase") }
         }
 
         func options() throws -> NearDedupOptions {
@@ -185,6 +187,11 @@ extension Vern.Dedup {
             guard let phase else {
                 return try common.finish(try job.run(workers: common.workerCount, progress: common.progress, resume: resume),
                                          workspace: workspace)
+            }
+            if itemProgress {
+                let total = job.itemCount(of: phase)
+                let done = (0..<total).filter { job.isFinished(phase, item: $0) }.count
+                return print(try JSONText.encode(ItemProgress(done: done, total: total, unit: phase == .buckets ? "bands" : "shards")))
             }
             if let count = unfinishedTasks {
                 return print(try JSONText.encode(job.unfinishedTasks(phase, taskCount: max(1, count))))
@@ -216,4 +223,11 @@ extension Vern.Dedup {
             try common.finish(try job.run(workers: common.workerCount, progress: common.progress), workspace: workspace)
         }
     }
+}
+
+/// Finished and total items of a phase, as `vern status` reads them.
+struct ItemProgress: Codable {
+    var done: Int
+    var total: Int
+    var unit: String
 }

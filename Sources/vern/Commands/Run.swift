@@ -174,12 +174,19 @@ extension Vern {
             }
             let spec = try PipelineSpec.load(path: pipeline)
             let steps = try WorkflowPlanner(spec: spec, pipelinePath: pipeline).steps()
-            var shards: (Int, Int)?
+            var shards: String?
             if let stages = try? StageCatalog.registry().makeStages(for: spec),
                let status = try? ShardRunner(spec: spec, stages: stages).shardStatus() {
-                shards = (status.shards.count - status.unfinished.count, status.shards.count)
+                shards = "\(status.shards.count - status.unfinished.count)/\(status.shards.count) shards"
             }
-            for line in WorkflowStatus.lines(steps: steps, runFolder: spec.output.dir, shards: shards) {
+            let progress = { (step: WorkflowStep) -> String? in
+                if step.kind == .stages { return shards }
+                // Near dedup's phases count their own items (nil before their inputs exist).
+                guard let (code, output) = try? Run.capture(Run.executablePath, step.arguments + ["--item-progress"]), code == 0,
+                      let counted = try? JSONDecoder().decode(ItemProgress.self, from: Data(output.utf8)) else { return nil }
+                return "\(counted.done)/\(counted.total) \(counted.unit)"
+            }
+            for line in WorkflowStatus.lines(steps: steps, runFolder: spec.output.dir, progress: progress) {
                 print(line.step.padding(toLength: 22, withPad: " ", startingAt: 0) + " " + line.state.padding(toLength: 24, withPad: " ", startingAt: 0)
                     + " " + line.detail)
             }
