@@ -82,6 +82,14 @@ struct SlurmPipelineTests {
         }
     }
 
+    func scancel(_ ids: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/scancel")
+        process.arguments = ids
+        try process.run()
+        process.waitUntilExit()
+    }
+
     func waitForJobs(_ ids: [String], timeout: TimeInterval = 600) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -155,11 +163,7 @@ struct SlurmPipelineTests {
         let first = try vern(["run", "slurm.yaml", "--executor", "slurm", "--until", "stages", "--tasks", "4", "--cpus-per-task", "1"], in: folder)
         let array = try #require(jobIDs(first.output).first)
         // Two CPUs: tasks 0 and 1 run while 2 and 3 wait; cancel task 2 in the middle of the array.
-        let cancel = Process()
-        cancel.executableURL = URL(fileURLWithPath: "/usr/bin/scancel")
-        cancel.arguments = ["\(array)_2"]
-        try cancel.run()
-        cancel.waitUntilExit()
+        try scancel(["\(array)_2"])
         try await waitForJobs([array])
         let status = try vern(["status", "slurm.yaml"], in: folder).output
         #expect(status.contains("stages"), "\(status)")
@@ -183,18 +187,10 @@ struct SlurmPipelineTests {
         let signing = try #require(lines.firstIndex { $0.hasPrefix("submitted dedup-near-signatures:") })
         let signatures = jobIDs(String(lines[signing]))[0]
         #expect(dedupJobs.count == 7, "exact and near's 6 phases: \(dedup.output)")
-        let cancelTask = Process()
-        cancelTask.executableURL = URL(fileURLWithPath: "/usr/bin/scancel")
-        cancelTask.arguments = ["\(signatures)_2"]
-        try cancelTask.run()
-        cancelTask.waitUntilExit()
+        try scancel(["\(signatures)_2"])
         try await waitForJobs([signatures])
         let after = Array(dedupJobs.drop { $0 != signatures }.dropFirst())
-        let cancelRest = Process()
-        cancelRest.executableURL = URL(fileURLWithPath: "/usr/bin/scancel")
-        cancelRest.arguments = after
-        try cancelRest.run()
-        cancelRest.waitUntilExit()
+        try scancel(after)
         try await waitForJobs(after)
         let view = try vern(["status", "slurm.yaml"], in: folder).output
         let signingLine = try #require(view.split(separator: "\n").first { $0.hasPrefix("dedup-near-signatures") })

@@ -367,7 +367,7 @@ public struct NearDedup: Sendable {
 
     // MARK: Stage 3
 
-    struct ClusterStats {
+    struct ClusterStats: Codable, Equatable {
         var documents = 0, clusters = 0, removed = 0, verified = 0, rejected = 0
     }
 

@@ -24,11 +24,7 @@ public enum NearDedupPhase: String, Sendable, Codable, CaseIterable {
 
 /// What stage 3 found, kept in the work folder for the publish phase's summary.
 struct ClusterRecord: Codable, Equatable {
-    var documents: Int
-    var clusters: Int
-    var removed: Int
-    var verified: Int
-    var rejected: Int
+    var stats: NearDedup.ClusterStats
     var candidatePairs: Int
 }
 
@@ -143,9 +139,7 @@ extension NearDedup {
         }
         let stats = try cluster()
         progress?("near cluster: \(candidates) candidate pairs, \(stats.clusters) clusters, \(stats.removed) documents to remove")
-        try AtomicJSONFile.write(ClusterRecord(documents: stats.documents, clusters: stats.clusters, removed: stats.removed,
-                                               verified: stats.verified, rejected: stats.rejected, candidatePairs: candidates),
-                                 to: clusterRecordPath)
+        try AtomicJSONFile.write(ClusterRecord(stats: stats, candidatePairs: candidates), to: clusterRecordPath)
     }
 
     /// Joins the shards' removed records and sums up the run from the cluster's record.
@@ -154,7 +148,8 @@ extension NearDedup {
         guard missing.isEmpty else {
             throw DedupError.badWorkFolder(path: outputShardPath(missing[0]), message: "missing (\(missing.count) shards): run --phase filter first")
         }
-        let found = try AtomicJSONFile.read(ClusterRecord.self, from: clusterRecordPath)
+        let record = try AtomicJSONFile.read(ClusterRecord.self, from: clusterRecordPath)
+        let found = record.stats
         try workspace.publishRemoved()
         var summary = DedupSummary(stage: NearDedup.stageName)
         summary.shards = workspace.shardCount
@@ -162,7 +157,7 @@ extension NearDedup {
         summary.documentsRemoved = found.removed
         summary.documentsKept = found.documents - found.removed
         summary.clusters = found.clusters
-        summary.candidatePairs = found.candidatePairs
+        summary.candidatePairs = record.candidatePairs
         summary.verifiedPairs = found.verified
         summary.rejectedPairs = found.rejected
         return summary

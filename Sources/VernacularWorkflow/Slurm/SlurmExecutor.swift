@@ -115,7 +115,9 @@ public struct SlurmExecutor {
         return nil
     }
 
-    static func run(_ program: String, _ arguments: [String]) throws -> (Int32, String, String) {
+    /// Runs a program to its end: its exit status, standard output and standard error (for Slurm's
+    /// commands, and for the questions the executor asks a step's own command).
+    public static func run(_ program: String, _ arguments: [String]) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments

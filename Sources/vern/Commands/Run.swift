@@ -127,27 +127,13 @@ extension Vern {
         /// own command, which knows what a finished item is.
         func unfinishedTasks(_ step: WorkflowStep, spec: PipelineSpec, count: Int) -> [Int]? {
             guard step.kind == .stages else {
-                guard let (status, output) = try? Self.capture(Self.executablePath, step.arguments + ["--unfinished-tasks", String(count)]),
+                guard let (status, output, _) = try? SlurmExecutor.run(Self.executablePath, step.arguments + ["--unfinished-tasks", String(count)]),
                       status == 0 else { return nil }
                 return try? JSONDecoder().decode([Int].self, from: Data(output.utf8))
             }
             guard let stages = try? StageCatalog.registry().makeStages(for: spec),
                   let status = try? ShardRunner(spec: spec, stages: stages).shardStatus() else { return nil }
             return Array(Set(status.unfinished.map { $0.index % count })).sorted()
-        }
-
-        /// Runs a program and returns its exit status and standard output (standard error is dropped).
-        static func capture(_ program: String, _ arguments: [String]) throws -> (Int32, String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let output = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: output, as: UTF8.self))
         }
 
         /// This executable, for the steps to run (the same build everywhere).
@@ -182,7 +168,7 @@ extension Vern {
             let progress = { (step: WorkflowStep) -> String? in
                 if step.kind == .stages { return shards }
                 // Near dedup's phases count their own items (nil before their inputs exist).
-                guard let (code, output) = try? Run.capture(Run.executablePath, step.arguments + ["--item-progress"]), code == 0,
+                guard let (code, output, _) = try? SlurmExecutor.run(Run.executablePath, step.arguments + ["--item-progress"]), code == 0,
                       let counted = try? JSONDecoder().decode(ItemProgress.self, from: Data(output.utf8)) else { return nil }
                 return "\(counted.done)/\(counted.total) \(counted.unit)"
             }
